@@ -24,6 +24,10 @@ export interface PropertyDef {
   readonly max?: number;
   /** a regular expression the string must match, with a human description */
   readonly pattern?: { readonly regex: string; readonly description: string };
+  /** the table gets an index on it (filters and sorting of the board and the seed's examples) */
+  readonly indexed?: boolean;
+  /** no two records of the table share a value */
+  readonly unique?: boolean;
   /** value used on create when the client sends none */
   readonly default?: string | number | boolean;
   readonly description?: string;

@@ -5,6 +5,7 @@
 import { collection, type EntityTypeDef, type PropertyDef, reference } from './define.ts';
 
 const readOnlyDouble = (description: string) => ({ type: 'Edm.Double', readOnly: true, description }) as const;
+const indexed = <P extends PropertyDef>(property: P) => ({ ...property, indexed: true }) as const;
 const percentage = (description: string) =>
   ({ type: 'Edm.Double', min: 0, max: 100, description }) as const satisfies PropertyDef;
 const text = (maxLength: number, description: string) =>
@@ -22,8 +23,9 @@ const standard = {
     description: 'Entity type discriminator (e.g., Activity.SalesOpportunity)',
   },
   _Name: { type: 'Edm.String', readOnly: true, description: 'Computed display name' },
-  SortIndex: { type: 'Edm.Double', description: 'Sorting order' },
+  SortIndex: { type: 'Edm.Double', indexed: true, description: 'Sorting order' },
   CreationDate: {
+    indexed: true,
     type: 'Edm.DateTimeOffset',
     nullable: false,
     readOnly: true,
@@ -36,8 +38,8 @@ const standard = {
     description: 'Date of the last modification',
   },
   IsActive: { type: 'Edm.Boolean', nullable: false, default: true, description: 'Whether the record is active' },
-  IsClosed: { type: 'Edm.Boolean', nullable: false, default: false, description: 'Whether the record is closed' },
-  ImportId: text(100, 'Client key for idempotent creates: a create with a known ImportId updates that record'),
+  IsClosed: { type: 'Edm.Boolean', nullable: false, default: false, indexed: true, description: 'Whether the record is closed' },
+  ImportId: { ...text(100, ''), unique: true, description: 'Client key for idempotent creates: a create with a known ImportId updates that record' },
 } as const satisfies Record<string, PropertyDef>;
 
 const currencyCode = {
@@ -58,9 +60,10 @@ export const entityTypes = {
       Number: {
         type: 'Edm.String',
         readOnly: true,
+        unique: true,
         description: 'Auto-generated activity number (e.g., 2026-00001)',
       },
-      Amount: readOnlyDouble('Activity amount'),
+      Amount: indexed(readOnlyDouble('Activity amount')),
       Currency: { ...currencyCode, nullable: false, default: 'EUR', description: 'Currency code (e.g., EUR)' },
       IsVatIncluded: {
         type: 'Edm.Boolean',
@@ -94,7 +97,7 @@ export const entityTypes = {
       Involved: collection('Involved', 'Activity', 'Involved parties'),
       PriceList: reference('PriceList', { description: 'Price list' }),
       LinkedActivities: collection('Activity', 'Activity', 'Linked activities'),
-      Activity: reference('Activity', { description: 'Parent activity' }),
+      Activity: reference('Activity', { onDelete: 'null', description: 'Parent activity' }),
       TimeRegistrations: collection('TimeRegistration', 'Activity', 'Time registrations'),
     },
   },
@@ -102,10 +105,10 @@ export const entityTypes = {
     base: 'Activity',
     description: 'A potential deal in the sales pipeline',
     properties: {
-      Probability: percentage('Win probability percentage (0–100)'),
-      WeightedAmount: readOnlyDouble('Amount weighted by probability'),
-      EstimatedAmount: { type: 'Edm.Double', min: 0, description: 'Estimated deal amount' },
-      ExpectedOrderDate: { type: 'Edm.Date', description: 'Expected order / close date' },
+      Probability: indexed(percentage('Win probability percentage (0–100)')),
+      WeightedAmount: indexed(readOnlyDouble('Amount weighted by probability')),
+      EstimatedAmount: indexed({ type: 'Edm.Double', min: 0, description: 'Estimated deal amount' }),
+      ExpectedOrderDate: indexed({ type: 'Edm.Date', description: 'Expected order / close date' }),
     },
     navigations: {
       Phase: reference('Datastore.Phase.ActivitySalesOpportunity', { description: 'Sales phase / stage' }),

@@ -2,6 +2,7 @@
 // assigned. Every other part of the service (schema, $metadata, validation, query planning)
 // reads the model through these structures.
 import type { CollectionDef, EdmType, EntityTypeDef, PropertyDef, ReferenceDef } from './define.ts';
+import { splitQualifiedName } from './csdl-names.ts';
 import { entityTypes } from './entities.ts';
 
 export interface Property extends PropertyDef {
@@ -31,7 +32,7 @@ export interface EntityType {
   name: string;
   /** entity set, e.g. 'Activity_SalesOpportunity' */
   setName: string;
-  /** CSDL namespace and simple name, see csdlName() */
+  /** CSDL namespace and simple name (csdl-names.ts) */
   namespace: string;
   simpleName: string;
   base?: EntityType;
@@ -50,17 +51,7 @@ export interface EntityType {
   derived: EntityType[];
 }
 
-/** Namespace used for types whose name has no dot (e.g. 'Activity', 'Pipeline'). */
-export const defaultNamespace = 'Dealdeck';
-
 export const setNameOf = (typeName: string) => typeName.replaceAll('.', '_');
-
-const splitName = (name: string) => {
-  const dot = name.lastIndexOf('.');
-  return dot < 0
-    ? { namespace: defaultNamespace, simpleName: name }
-    : { namespace: name.slice(0, dot), simpleName: name.slice(dot + 1) };
-};
 
 
 function resolve(defs: Record<string, EntityTypeDef>): Map<string, EntityType> {
@@ -89,7 +80,7 @@ function resolve(defs: Record<string, EntityTypeDef>): Map<string, EntityType> {
     const type: EntityType = {
       name,
       setName: setNameOf(name),
-      ...splitName(name),
+      ...splitQualifiedName(name),
       base,
       abstract: def.abstract ?? false,
       description: def.description,

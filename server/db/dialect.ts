@@ -1,0 +1,109 @@
+// Where SQLite and PostgreSQL truly differ. Everything else builds SQL through kysely.
+import { type RawBuilder, sql } from 'kysely';
+import type { EdmType } from '../model/define.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface SqlDialect {
+  name: DialectName;
+  columnType(type: EdmType): string;
+  /** a JS value as the driver wants it bound */
+  toDatabase(type: EdmType, value: unknown): unknown;
+  /** a value read from the driver as the JSON payload shows it */
+  fromDatabase(type: EdmType, value: unknown): unknown;
+  /** null-safe equality, true when both sides are null */
+  isNotDistinct(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<unknown>;
+  isDistinct(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** case-insensitive LIKE with '\' as escape character */
+  ilike(value: RawBuilder<unknown>, pattern: string): RawBuilder<unknown>;
+  /** an integer part of a date/time: year, month, day, hour, minute, second */
+  datePart(part: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', value: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** the date (UTC) of a date-time */
+  dateOf(value: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** 1-based position of needle in haystack, 0 when absent */
+  position(haystack: RawBuilder<unknown>, needle: RawBuilder<unknown>): RawBuilder<unknown>;
+  toDouble(value: RawBuilder<unknown>): RawBuilder<unknown>;
+}
+
+const isoMillis = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  columnType(type) {
+    switch (type) {
+      case 'Edm.Double':
+        return 'real';
+      case 'Edm.Int32':
+      case 'Edm.Boolean':
+        return 'integer';
+      default:
+        return 'text';
+    }
+  },
+  toDatabase(type, value) {
+    if (value === null || value === undefined) return null;
+    if (type === 'Edm.Boolean') return value ? 1 : 0;
+    return value;
+  },
+  fromDatabase(type, value) {
+    if (value === null || value === undefined) return null;
+    if (type === 'Edm.Boolean') return value === 1 || value === true;
+    return value;
+  },
+  isNotDistinct: (left, right) => sql`(${left} IS ${right})`,
+  isDistinct: (left, right) => sql`(${left} IS NOT ${right})`,
+  ilike(value, pattern) {
+    // SQLite's LIKE folds ASCII case only; fold other letters through the Unicode-aware lower().
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+    return /^[\x00-\x7f]*$/.test(pattern)
+      ? sql`(${value} LIKE ${pattern} ESCAPE '\\')`
+      : sql`(lower(${value}) LIKE ${pattern.toLowerCase()} ESCAPE '\\')`;
+  },
+  datePart(part, value) {
+    const format = { year: '%Y', month: '%m', day: '%d', hour: '%H', minute: '%M', second: '%S' }[part];
+    return sql`CAST(strftime(${sql.lit(format)}, ${value}) AS INTEGER)`;
+  },
+  dateOf: (value) => sql`substr(${value}, 1, 10)`,
+  position: (haystack, needle) => sql`instr(${haystack}, ${needle})`,
+  toDouble: (value) => sql`CAST(${value} AS REAL)`,
+};
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  columnType(type) {
+    switch (type) {
+      case 'Edm.Double':
+        return 'double precision';
+      case 'Edm.Int32':
+        return 'integer';
+      case 'Edm.Boolean':
+        return 'boolean';
+      case 'Edm.Date':
+        return 'date';
+      case 'Edm.DateTimeOffset':
+        return 'timestamptz';
+      default:
+        return 'text';
+    }
+  },
+  toDatabase(_type, value) {
+    return value === undefined ? null : value;
+  },
+  fromDatabase(type, value) {
+    if (value === null || value === undefined) return null;
+    if (type === 'Edm.DateTimeOffset') return isoMillis(value);
+    if (type === 'Edm.Date' && value instanceof Date) return value.toISOString().slice(0, 10);
+    return value;
+  },
+  isNotDistinct: (left, right) => sql`(${left} IS NOT DISTINCT FROM ${right})`,
+  isDistinct: (left, right) => sql`(${left} IS DISTINCT FROM ${right})`,
+  ilike: (value, pattern) => sql`(${value} ILIKE ${pattern} ESCAPE '\\')`,
+  datePart: (part, value) =>
+    sql`CAST(EXTRACT(${sql.raw(part.toUpperCase())} FROM ${value} AT TIME ZONE 'UTC') AS INTEGER)`,
+  dateOf: (value) => sql`CAST((${value} AT TIME ZONE 'UTC') AS date)`,
+  position: (haystack, needle) => sql`strpos(${haystack}, ${needle})`,
+  toDouble: (value) => sql`CAST(${value} AS double precision)`,
+};
+
+/** Escapes LIKE wildcards so that '%' and '_' in user input match literally. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

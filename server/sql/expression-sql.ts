@@ -1,0 +1,196 @@
+// Turns a checked expression into SQL. Every value from the URL becomes a bound parameter.
+import { type RawBuilder, sql } from 'kysely';
+import { escapeLike, type SqlDialect } from '../db/dialect.ts';
+import { model, type Reference } from '../model/model.ts';
+import type { EdmType } from '../model/define.ts';
+import type { BoundExpr, Scope } from '../plan/bind-expression.ts';
+
+type Sql = RawBuilder<unknown>;
+
+const comparisonSql = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+const arithmeticSql = { add: '+', sub: '-', mul: '*', div: '/', divby: '/', mod: '%' } as const;
+
+const edmOfLiteral: Partial<Record<BoundExpr['type'], EdmType>> = {
+  boolean: 'Edm.Boolean',
+  number: 'Edm.Double',
+};
+
+/** A column reached from a scope's row through to-one navigations, as nested key lookups. */
+export function columnSql(scopeAlias: string, path: Reference[], column: string, depth = path.length): Sql {
+  if (depth === 0) return sql.ref(`${scopeAlias}.${column}`);
+  const reference = path[depth - 1];
+  const target = model.get(reference.target)!;
+  const alias = `${scopeAlias}_n${depth}`;
+  const key = columnSql(scopeAlias, path, reference.column, depth - 1);
+  if (column === 'ID') return key;
+  return sql`(SELECT ${sql.ref(`${alias}.${column}`)} FROM ${sql.table(target.table)} AS ${sql.id(alias)} WHERE ${sql.ref(`${alias}.ID`)} = ${key})`;
+}
+
+/** The rows of a collection navigation that belong to the entity a path leads to. */
+function collectionRows(scope: Scope, path: Reference[], collectionTarget: string, inverse: string, alias: string) {
+  const target = model.get(collectionTarget)!;
+  const inverseColumn = target.references.get(inverse)!.column;
+  const owner = columnSql(scope.alias, path, 'ID');
+  return {
+    from: sql`${sql.table(target.table)} AS ${sql.id(alias)}`,
+    where: sql`${sql.ref(`${alias}.${inverseColumn}`)} = ${owner}`,
+  };
+}
+
+export interface ExpressionContext {
+  dialect: SqlDialect;
+  /** the time `now()` means, fixed per request */
+  now: string;
+}
+
+export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
+  const { dialect } = ctx;
+
+  // OData comparisons with null are false, while SQL's are unknown; the difference shows only
+  // under not(), so only there are leaves wrapped (elsewhere the plain form keeps indexes usable).
+  const predicate = (e: BoundExpr, negated: boolean): Sql => {
+    switch (e.kind) {
+      case 'logical':
+        return sql`(${predicate(e.left, negated)} ${sql.raw(e.op === 'and' ? 'AND' : 'OR')} ${predicate(e.right, negated)})`;
+      case 'not':
+        return sql`(NOT ${predicate(e.operand, !negated)})`;
+      default: {
+        const leaf = e.kind === 'column' || e.kind === 'literal' ? sql`(${value(e)} = ${truth(true)})` : value(e);
+        return negated ? sql`COALESCE(${leaf}, ${truth(false)})` : leaf;
+      }
+    }
+  };
+
+  const truth = (b: boolean) => sql.val(dialect.toDatabase('Edm.Boolean', b));
+
+  const literal = (e: Extract<BoundExpr, { kind: 'literal' }>, like?: BoundExpr): Sql => {
+    if (e.value === null) return sql`NULL`;
+    const edm = like?.kind === 'column' ? like.edmType : edmOfLiteral[e.type];
+    return sql.val(edm ? dialect.toDatabase(edm, e.value) : e.value);
+  };
+
+  const value = (e: BoundExpr, like?: BoundExpr): Sql => {
+    switch (e.kind) {
+      case 'literal':
+        return literal(e, like);
+      case 'column':
+        return columnSql(e.scope.alias, e.path, e.column);
+      case 'count': {
+        const alias = `${e.scope.alias}_c`;
+        const rows = collectionRows(e.scope, e.path, e.collection.target, e.collection.inverse, alias);
+        return sql`(SELECT COUNT(*) FROM ${rows.from} WHERE ${rows.where})`;
+      }
+      case 'compare':
+        return comparison(e);
+      case 'logical':
+      case 'not':
+        return predicate(e, false);
+      case 'arith': {
+        const left = value(e.left);
+        const right = value(e.right);
+        if (e.op === 'divby' || e.op === 'div') return sql`(${dialect.toDouble(left)} / ${right})`;
+        return sql`(${left} ${sql.raw(arithmeticSql[e.op])} ${right})`;
+      }
+      case 'negate':
+        return sql`(- ${value(e.operand)})`;
+      case 'in':
+        return sql`(${value(e.left)} IN (${sql.join(e.list.map((item) => value(item, e.left)))}))`;
+      case 'call':
+        return call(e);
+      case 'lambda': {
+        const rows = collectionRows(e.scope, e.path, e.collection.target, e.collection.inverse, e.inner.alias);
+        if (e.op === 'any') {
+          const condition = e.predicate ? sql` AND ${predicate(e.predicate, false)}` : sql``;
+          return sql`EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where}${condition})`;
+        }
+        const condition = e.predicate ? predicate(e.predicate, true) : truth(true);
+        return sql`NOT EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where} AND NOT ${condition})`;
+      }
+    }
+  };
+
+  const comparison = (e: Extract<BoundExpr, { kind: 'compare' }>): Sql => {
+    const { op, left, right } = e;
+    const leftNull = left.kind === 'literal' && left.value === null;
+    const rightNull = right.kind === 'literal' && right.value === null;
+    if (op === 'eq' || op === 'ne') {
+      if (leftNull && rightNull) return truth(op === 'eq');
+      if (rightNull || leftNull) {
+        const other = value(rightNull ? left : right);
+        return op === 'eq' ? sql`(${other} IS NULL)` : sql`(${other} IS NOT NULL)`;
+      }
+      const bothValues = left.kind !== 'literal' && right.kind !== 'literal';
+      if (op === 'ne') return dialect.isDistinct(value(left, right), value(right, left));
+      if (bothValues) return dialect.isNotDistinct(value(left), value(right));
+    } else if (leftNull || rightNull) {
+      return truth(false);
+    }
+    return sql`(${value(left, right)} ${sql.raw(comparisonSql[op])} ${value(right, left)})`;
+  };
+
+  const call = (e: Extract<BoundExpr, { kind: 'call' }>): Sql => {
+    const [a, b, c] = e.args;
+    switch (e.name) {
+      case 'contains':
+      case 'startswith':
+      case 'endswith': {
+        if (b.kind !== 'literal' || typeof b.value !== 'string') {
+          // a pattern from another column cannot be escaped as a literal; compare case-folded
+          const haystack = sql`lower(${value(a)})`;
+          const needle = sql`lower(${value(b)})`;
+          if (e.name === 'contains') return sql`(${dialect.position(haystack, needle)} > 0)`;
+          if (e.name === 'startswith') return sql`(substr(${haystack}, 1, length(${needle})) = ${needle})`;
+          return sql`(substr(${haystack}, length(${haystack}) - length(${needle}) + 1) = ${needle})`;
+        }
+        const escaped = escapeLike(b.value);
+        const pattern =
+          e.name === 'contains' ? `%${escaped}%` : e.name === 'startswith' ? `${escaped}%` : `%${escaped}`;
+        return dialect.ilike(value(a), pattern);
+      }
+      case 'length':
+        return sql`length(${value(a)})`;
+      case 'indexof':
+        return sql`(${dialect.position(value(a), value(b))} - 1)`;
+      case 'substring':
+        return c
+          ? sql`substr(${value(a)}, ${value(b)} + 1, ${value(c)})`
+          : sql`substr(${value(a)}, ${value(b)} + 1)`;
+      case 'tolower':
+        return sql`lower(${value(a)})`;
+      case 'toupper':
+        return sql`upper(${value(a)})`;
+      case 'trim':
+        return sql`trim(${value(a)})`;
+      case 'concat':
+        return sql`(${value(a)} || ${value(b)})`;
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+      case 'second':
+        return dialect.datePart(e.name, value(a));
+      case 'date':
+        return dialect.dateOf(value(a));
+      case 'totaloffsetminutes':
+        // date-times are stored in UTC
+        return sql`(CASE WHEN ${value(a)} IS NULL THEN NULL ELSE 0 END)`;
+      case 'now':
+        return sql.val(ctx.now);
+      case 'maxdatetime':
+        return sql.val('9999-12-31T23:59:59.999Z');
+      case 'mindatetime':
+        return sql.val('0001-01-01T00:00:00.000Z');
+      case 'round':
+        return sql`round(${value(a)})`;
+      case 'floor':
+        return sql`floor(${value(a)})`;
+      case 'ceiling':
+        return sql`ceil(${value(a)})`;
+      default:
+        throw new Error(`No SQL for function ${e.name}`);
+    }
+  };
+
+  return bound.type === 'boolean' ? predicate(bound, false) : value(bound);
+}

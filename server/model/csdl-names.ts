@@ -1,15 +1,17 @@
-// CSDL needs a namespace for every type; the hosted CRM's dotted names give one, except for
-// the types whose name has no dot, which live in the service's own namespace.
-export const defaultNamespace = 'Dealdeck';
+// In $metadata every type lives in one schema namespace under its entity-set name
+// (Dealdeck.Activity_SalesOpportunity): dotted CSDL namespaces such as "Datastore.Phase" would
+// collide with the type Datastore.Phase. `_Type` keeps the hosted CRM's dotted names.
+export const namespace = 'Dealdeck';
 
-export function splitQualifiedName(name: string) {
-  const dot = name.lastIndexOf('.');
-  return dot < 0
-    ? { namespace: defaultNamespace, simpleName: name }
-    : { namespace: name.slice(0, dot), simpleName: name.slice(dot + 1) };
+export const qualifiedName = (typeName: string) => `${namespace}.${typeName.replaceAll('.', '_')}`;
+
+/** The model's type name for a CSDL name or `_Type` value ('#Dealdeck.Activity_SalesOpportunity' or 'Activity.SalesOpportunity'). */
+export function typeNameFromCsdl(name: string, known: (typeName: string) => boolean): string | undefined {
+  const bare = name.replace(/^#/, '');
+  if (known(bare)) return bare;
+  if (!bare.startsWith(`${namespace}.`)) return undefined;
+  const simple = bare.slice(namespace.length + 1);
+  // underscores stand for dots; find the model type they name
+  const candidate = simple.replaceAll('_', '.');
+  return known(candidate) ? candidate : undefined;
 }
-
-export const qualifiedName = (typeName: string) => {
-  const { namespace, simpleName } = splitQualifiedName(typeName);
-  return `${namespace}.${simpleName}`;
-};

@@ -2,7 +2,6 @@
 // assigned. Every other part of the service (schema, $metadata, validation, query planning)
 // reads the model through these structures.
 import type { CollectionDef, EdmType, EntityTypeDef, PropertyDef, ReferenceDef } from './define.ts';
-import { splitQualifiedName } from './csdl-names.ts';
 import { entityTypes } from './entities.ts';
 
 export interface Property extends PropertyDef {
@@ -32,9 +31,6 @@ export interface EntityType {
   name: string;
   /** entity set, e.g. 'Activity_SalesOpportunity' */
   setName: string;
-  /** CSDL namespace and simple name (csdl-names.ts) */
-  namespace: string;
-  simpleName: string;
   base?: EntityType;
   abstract: boolean;
   description?: string;
@@ -80,7 +76,6 @@ function resolve(defs: Record<string, EntityTypeDef>): Map<string, EntityType> {
     const type: EntityType = {
       name,
       setName: setNameOf(name),
-      ...splitQualifiedName(name),
       base,
       abstract: def.abstract ?? false,
       description: def.description,

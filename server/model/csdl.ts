@@ -1,0 +1,96 @@
+// $metadata: the entity model as OData CSDL XML.
+import { namespace, qualifiedName } from './csdl-names.ts';
+import { type EntityType, model } from './model.ts';
+
+const escapeXml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const attrs = (values: Record<string, string | number | boolean | undefined>) =>
+  Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
+    .join('');
+
+const description = (text: string | undefined, indent: string) =>
+  text ? `\n${indent}  <Annotation Term="Core.Description" String="${escapeXml(text)}"/>\n${indent}` : '';
+
+function entityTypeXml(type: EntityType): string {
+  const lines: string[] = [];
+  const own = (declaredBy: string) => declaredBy === type.name;
+  lines.push(
+    `      <EntityType${attrs({
+      Name: qualifiedName(type.name).slice(namespace.length + 1),
+      BaseType: type.base ? qualifiedName(type.base.name) : undefined,
+      Abstract: type.abstract || undefined,
+    })}>`,
+  );
+  if (!type.base) lines.push('        <Key><PropertyRef Name="ID"/></Key>');
+  if (type.description) lines.push(`        <Annotation Term="Core.Description" String="${escapeXml(type.description)}"/>`);
+  for (const p of type.properties.values()) {
+    if (!own(p.declaredBy)) continue;
+    const annotations: string[] = [];
+    if (p.description) annotations.push(`<Annotation Term="Core.Description" String="${escapeXml(p.description)}"/>`);
+    if (p.readOnly) annotations.push('<Annotation Term="Core.Computed" Bool="true"/>');
+    if (p.min !== undefined) annotations.push(`<Annotation Term="Validation.Minimum" Decimal="${p.min}"/>`);
+    if (p.max !== undefined) annotations.push(`<Annotation Term="Validation.Maximum" Decimal="${p.max}"/>`);
+    const open = `        <Property${attrs({
+      Name: p.name,
+      Type: p.type,
+      Nullable: p.nullable === false ? false : undefined,
+      MaxLength: p.maxLength,
+    })}`;
+    lines.push(
+      annotations.length
+        ? `${open}>\n${annotations.map((a) => `          ${a}`).join('\n')}\n        </Property>`
+        : `${open}/>`,
+    );
+  }
+  for (const r of type.references.values()) {
+    if (!own(r.declaredBy)) continue;
+    lines.push(
+      `        <NavigationProperty${attrs({ Name: r.name, Type: qualifiedName(r.target), Nullable: r.required ? false : undefined })}>${description(r.description, '        ')}</NavigationProperty>`,
+    );
+  }
+  for (const c of type.collections.values()) {
+    if (!own(c.declaredBy)) continue;
+    lines.push(
+      `        <NavigationProperty${attrs({ Name: c.name, Type: `Collection(${qualifiedName(c.target)})`, Partner: c.inverse })}>${description(c.description, '        ')}</NavigationProperty>`,
+    );
+  }
+  lines.push('      </EntityType>');
+  return lines.join('\n');
+}
+
+function entitySetXml(type: EntityType): string {
+  const bindings = [...type.references.values(), ...type.collections.values()].map(
+    (nav) =>
+      `          <NavigationPropertyBinding Path="${nav.name}" Target="${model.get(nav.target)!.setName}"/>`,
+  );
+  return [
+    `        <EntitySet Name="${type.setName}" EntityType="${qualifiedName(type.name)}">`,
+    ...bindings,
+    '        </EntitySet>',
+  ].join('\n');
+}
+
+export function csdlXml(): string {
+  const types = [...model.values()];
+  return `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
+    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"/>
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Validation.V1.xml">
+    <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation"/>
+  </edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="${namespace}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+${types.map(entityTypeXml).join('\n')}
+      <EntityContainer Name="Container">
+${types.map(entitySetXml).join('\n')}
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+`;
+}

@@ -1,0 +1,237 @@
+// Creates, updates and deletes records. Callers run these inside one transaction per request,
+// so a refused write changes nothing.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Store } from '../db/database.ts';
+import { versionColumn } from '../db/schema.ts';
+import { type EntityType, model, referencesTo } from '../model/model.ts';
+import { type ErrorDetail, ODataError } from '../query/errors.ts';
+import { afterWrite, applyRules, type Change, recomputeActivityTotals } from './business-rules.ts';
+import { typeNameFromCsdl } from '../model/csdl-names.ts';
+import { type DbRecord, loadRecord, toDatabaseRow, typeInSet } from './records.ts';
+import { type ValidatedBody, validateBody } from './validate-body.ts';
+
+export interface WriteResult {
+  id: string;
+  type: EntityType;
+  created: boolean;
+}
+
+const notFound = (set: EntityType, id: string) =>
+  new ODataError(404, 'NotFound', `No ${set.setName} with ID ${id}`, set.setName);
+
+export const preconditionFailed = () =>
+  new ODataError(
+    412,
+    'PreconditionFailed',
+    'The record was changed by someone else since you read it (If-Match does not match its ETag): read it again and reapply your change',
+  );
+
+/** True when an If-Match header allows writing a record whose version is `version`. */
+export function ifMatchAllows(ifMatch: string | undefined, version: number) {
+  if (ifMatch === undefined) return true;
+  return ifMatch
+    .split(',')
+    .map((tag) => tag.trim())
+    .some((tag) => tag === '*' || tag.replace(/^W\//, '') === `"${version}"`);
+}
+
+/** Picks the concrete type a create in `set` makes, from `@odata.type` or `_Type` when the set is a base set. */
+function concreteTypeFor(set: EntityType, body: unknown): EntityType {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const named = b['@odata.type'] ?? b._Type;
+  if (typeof named === 'string') {
+    const name = typeNameFromCsdl(named, (n) => model.has(n));
+    const type = name ? model.get(name) : undefined;
+    if (!type || !name || !set.typeNames.includes(name)) {
+      throw new ODataError(400, 'InvalidType', `${named} is not a type of the entity set ${set.setName}`, '@odata.type');
+    }
+    if (!type.abstract) return type;
+  }
+  if (!set.abstract) return set;
+  const concrete = set.derived.map((t) => t.setName).join(', ');
+  throw new ODataError(
+    400,
+    'AbstractType',
+    `${set.name} records are created through a concrete type: post to ${concrete}, or name the type in "@odata.type"`,
+    '@odata.type',
+  );
+}
+
+export async function createEntity(store: Store, set: EntityType, body: unknown, now: string): Promise<WriteResult> {
+  const type = concreteTypeFor(set, body);
+  const input = validateBody(type, body, 'update');
+  // An ID or ImportId that exists makes the create an update: clients retry creates safely.
+  const existingId =
+    input.id ??
+    (input.values.has('ImportId') && input.values.get('ImportId') !== null
+      ? ((await store.db
+          .selectFrom(type.table)
+          .select('ID')
+          .where('ImportId', '=', input.values.get('ImportId') as string)
+          .executeTakeFirst()) as { ID: string } | undefined)?.ID
+      : undefined);
+  if (existingId) {
+    const existing = await loadRecord(store, type, existingId);
+    if (existing) {
+      const existingType = typeInSet(set, existing);
+      if (!existingType) {
+        throw new ODataError(409, 'Conflict', `ID ${existingId} belongs to a ${existing._Type}, not to ${set.setName}`, 'ID');
+      }
+      return save(store, existingType, existing, validateBody(existingType, body, 'update'), now);
+    }
+  }
+  const checked = validateBody(type, body, 'create');
+  return save(store, type, undefined, { ...checked, id: existingId ?? checked.id }, now);
+}
+
+export async function updateEntity(
+  store: Store,
+  set: EntityType,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+  now: string,
+): Promise<WriteResult> {
+  const existing = await loadRecord(store, set, id);
+  const type = typeInSet(set, existing);
+  if (!existing || !type) throw notFound(set, id);
+  if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
+  const input = validateBody(type, body, 'update');
+  if (input.id && input.id !== id) {
+    throw new ODataError(400, 'KeyMismatch', `The body's ID ${input.id} differs from the URL's ${id}`, 'ID');
+  }
+  return save(store, type, existing, input, now);
+}
+
+async function save(
+  store: Store,
+  type: EntityType,
+  before: DbRecord | undefined,
+  input: ValidatedBody,
+  now: string,
+): Promise<WriteResult> {
+  const record: DbRecord = before ? { ...before } : newRecord(type, input.id ?? randomUUID(), now);
+  const written = new Set<string>();
+  for (const [name, value] of input.values) {
+    record[name] = value;
+    written.add(name);
+  }
+  for (const [name, targetId] of input.links) {
+    const reference = type.references.get(name)!;
+    record[reference.column] = targetId;
+    written.add(reference.column);
+  }
+  await checkLinks(store, type, input);
+  if (!before) {
+    for (const property of type.properties.values()) {
+      if (record[property.name] === undefined) record[property.name] = property.default ?? null;
+    }
+    if (record.SortIndex === null) record.SortIndex = await nextSortIndex(store, type);
+  }
+  record.LastMutationDate = now;
+  const change: Change = { type, record, before, written, now };
+  await applyRules(store, change);
+  if (before) {
+    const version = before[versionColumn] as number;
+    const { [versionColumn]: _version, ID: _id, ...changes } = toDatabaseRow(store, type, record);
+    const result = await store.db
+      .updateTable(type.table)
+      .set({ ...changes, [versionColumn]: version + 1 })
+      .where('ID', '=', record.ID as string)
+      .where(versionColumn, '=', version)
+      .executeTakeFirst();
+    // another writer got in between our read and our write
+    if (Number(result.numUpdatedRows) !== 1) throw preconditionFailed();
+  } else {
+    await store.db.insertInto(type.table).values(toDatabaseRow(store, type, record)).execute();
+  }
+  await afterWrite(store, change);
+  return { id: record.ID as string, type, created: !before };
+}
+
+function newRecord(type: EntityType, id: string, now: string): DbRecord {
+  return { ID: id, _Type: type.name, CreationDate: now, LastMutationDate: now, [versionColumn]: 1 };
+}
+
+async function nextSortIndex(store: Store, type: EntityType) {
+  const row = await store.db
+    .selectFrom(type.table)
+    .select(sql<number | null>`MAX(${sql.ref('SortIndex')})`.as('max'))
+    .executeTakeFirst();
+  return Math.floor(Number(row?.max ?? 0)) + 1;
+}
+
+/** Every link must point at an existing record of the navigation's target type. */
+async function checkLinks(store: Store, type: EntityType, input: ValidatedBody) {
+  const problems: ErrorDetail[] = [];
+  for (const [name, targetId] of input.links) {
+    if (targetId === null) continue;
+    const reference = type.references.get(name)!;
+    const target = model.get(reference.target)!;
+    const row = (await store.db
+      .selectFrom(target.table)
+      .select('_Type')
+      .where('ID', '=', targetId)
+      .executeTakeFirst()) as { _Type: string } | undefined;
+    if (!row || !target.typeNames.includes(row._Type)) {
+      const message = `${name}: no ${target.setName} with ID ${targetId}`;
+      problems.push({ code: 'LinkNotFound', target: name, message });
+    }
+  }
+  if (problems.length) {
+    throw new ODataError(400, 'LinkNotFound', problems.map((p) => p.message).join('; '), problems[0].target, problems);
+  }
+}
+
+export async function deleteEntity(
+  store: Store,
+  set: EntityType,
+  id: string,
+  ifMatch: string | undefined,
+  now: string,
+) {
+  const existing = await loadRecord(store, set, id);
+  const type = typeInSet(set, existing);
+  if (!existing || !type) throw notFound(set, id);
+  if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
+  await refuseWhileLinked(store, type, id);
+  await store.db.deleteFrom(type.table).where('ID', '=', id).execute();
+  // cascades and SET NULL are done by the foreign keys; an activity's totals follow its product lines
+  if (model.get('ProductLine')!.typeNames.includes(type.name)) {
+    await recomputeActivityTotals(store, existing.ActivityID, now);
+  }
+}
+
+/** 409 when records still link to this one through a reference that must not dangle. */
+async function refuseWhileLinked(store: Store, type: EntityType, id: string, seen = new Set<string>()) {
+  if (seen.has(id)) return;
+  seen.add(id);
+  for (const { owner, reference } of referencesTo(type)) {
+    const onDelete = reference.onDelete ?? 'restrict';
+    if (onDelete === 'null') continue;
+    const linked = (await store.db
+      .selectFrom(owner.table)
+      .select(['ID', '_Type'])
+      .where(reference.column, '=', id)
+      .where('_Type', 'in', owner.typeNames)
+      .limit(onDelete === 'restrict' ? 1 : 10_000)
+      .execute()) as { ID: string; _Type: string }[];
+    if (linked.length === 0) continue;
+    if (onDelete === 'restrict') {
+      const count = await store.db
+        .selectFrom(owner.table)
+        .select(sql<number>`COUNT(*)`.as('n'))
+        .where(reference.column, '=', id)
+        .executeTakeFirstOrThrow();
+      throw new ODataError(
+        409,
+        'StillLinked',
+        `Cannot delete this ${type.name}: ${count.n} ${owner.setName} record(s) link to it through ${reference.name}; relink or delete them first`,
+        reference.name,
+      );
+    }
+    for (const row of linked) await refuseWhileLinked(store, model.get(row._Type)!, row.ID, seen);
+  }
+}
+

@@ -14,7 +14,8 @@ export function schemaStatements({ dialect }: Pick<Store, 'dialect'>): string[] 
   for (const root of tables) {
     const { properties, references } = tableColumns(root);
     const columns = properties.map((p) => {
-      const notNull = p.nullable === false ? ' NOT NULL' : '';
+      // a subtype's column is empty on its siblings' rows: only the root's can be NOT NULL
+      const notNull = p.nullable === false && p.declaredBy === root.name ? ' NOT NULL' : '';
       return `${q(p.column)} ${dialect.columnType(p.type)}${p.name === 'ID' ? ' PRIMARY KEY' : notNull}`;
     });
     for (const r of references) {

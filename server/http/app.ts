@@ -1,0 +1,95 @@
+// The HTTP application: authentication, limits, the OData routes and the built dashboard.
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { Store } from '../db/database.ts';
+import { ODataError } from '../query/errors.ts';
+import { handleOData, odataJson } from './odata-handler.ts';
+
+export const apiBasePath = '/v1/odata';
+
+export interface AppOptions {
+  store: Store;
+  /** when set, every API request needs `Authorization: Bearer <token>` or `?access_token=` */
+  apiToken?: string;
+  /** folder of the built dashboard, served at / */
+  staticDir?: string;
+  maxBodyBytes?: number;
+}
+
+export function errorResponse(c: Context, error: ODataError) {
+  const body: Record<string, unknown> = { code: error.code, message: error.message };
+  if (error.target) body.target = error.target;
+  if (error.details?.length) body.details = error.details;
+  const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+  return odataJson(c, { error: body }, error.status, headers);
+}
+
+const sameToken = (given: string, expected: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+function tokenOf(c: Context): string | undefined {
+  const header = c.req.header('Authorization');
+  const bearer = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined;
+  if (bearer) return bearer.trim();
+  const query = c.req.url.split('?')[1] ?? '';
+  const param = query.split('&').find((p) => p.startsWith('access_token='));
+  if (!param) return undefined;
+  try {
+    return decodeURIComponent(param.slice('access_token='.length));
+  } catch {
+    return undefined;
+  }
+}
+
+export function createApp(options: AppOptions) {
+  const { store, apiToken, staticDir, maxBodyBytes = 1024 * 1024 } = options;
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (error instanceof ODataError) return errorResponse(c, error);
+    console.error(error);
+    return errorResponse(c, new ODataError(500, 'InternalError', 'The service failed to answer; the error is logged'));
+  });
+
+  app.use(`${apiBasePath}/*`, cors({ origin: '*', exposeHeaders: ['ETag', 'Location', 'OData-EntityId', 'Preference-Applied'] }));
+  app.use(`${apiBasePath}/*`, async (c, next) => {
+    if (apiToken && c.req.method !== 'OPTIONS') {
+      const token = tokenOf(c);
+      if (!token) throw new ODataError(401, 'Unauthorized', 'This service needs a token: send Authorization: Bearer <token>');
+      if (!sameToken(token, apiToken)) throw new ODataError(401, 'Unauthorized', 'The token is not valid');
+    }
+    await next();
+  });
+  app.use(
+    `${apiBasePath}/*`,
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        errorResponse(c, new ODataError(413, 'PayloadTooLarge', `The request body is larger than ${maxBodyBytes} bytes`)),
+    }),
+  );
+  const odata = (c: Context) => handleOData(store, c, apiBasePath);
+  app.all(apiBasePath, odata);
+  app.all(`${apiBasePath}/*`, odata);
+  app.all('/v1/*', (c) => errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)));
+
+  if (staticDir && existsSync(join(staticDir, 'index.html'))) {
+    const indexHtml = readFileSync(join(staticDir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: staticDir }));
+    // the dashboard routes in the browser: any other page is the app
+    app.get('/*', (c) => c.html(indexHtml));
+  } else {
+    app.get('/', (c) =>
+      c.text(`Dealdeck API at ${apiBasePath}. The dashboard is not built: run npm run build (npm start does).`),
+    );
+  }
+  return app;
+}

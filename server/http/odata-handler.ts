@@ -1,0 +1,389 @@
+// The OData endpoints: reads of sets, records, navigations, properties, counts and links;
+// creates, updates, deletes and link writes. Each request: parse URL → check against the
+// model → plan → SQL → serialize.
+import type { Context } from 'hono';
+import { sql } from 'kysely';
+import type { Store } from '../db/database.ts';
+import { csdlXml } from '../model/csdl.ts';
+import { type EntityType, model } from '../model/model.ts';
+import { planRead, type ReadPlan } from '../plan/plan-read.ts';
+import type { QueryOptions } from '../query/ast.ts';
+import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts';
+import { parseQueryOptions } from '../query/parse-query-options.ts';
+import type { ExpressionContext } from '../sql/expression-sql.ts';
+import { countRows, selectRows } from '../sql/select-rows.ts';
+import { createEntity, deleteEntity, updateEntity } from '../write/write-entity.ts';
+import { guidPattern } from '../write/validate-body.ts';
+import { loadRecord } from '../write/records.ts';
+import { parseKey, parseResourcePath } from './resource-path.ts';
+import { ensureExists, resolveTarget, type Target } from './resolve-target.ts';
+import { etagOf, type Json, serializeEntity } from './serialize.ts';
+import { readJsonBody } from './read-body.ts';
+import { parsePrefer } from './prefer.ts';
+
+export const defaultPageSize = 100;
+export const maxPageSize = 1000;
+
+export const jsonContentType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+interface RequestContext {
+  store: Store;
+  c: Context;
+  serviceRoot: string;
+  rawQuery: string;
+  options: QueryOptions;
+  now: string;
+  expression: ExpressionContext;
+}
+
+export function odataJson(c: Context, body: Json, status = 200, headers: Record<string, string> = {}) {
+  return c.body(JSON.stringify(body), status as 200, {
+    'Content-Type': jsonContentType,
+    'OData-Version': '4.0',
+    ...headers,
+  });
+}
+
+export async function handleOData(store: Store, c: Context, basePath: string): Promise<Response> {
+  const url = new URL(c.req.url);
+  const serviceRoot = `${url.origin}${basePath}`;
+  const question = c.req.url.indexOf('?');
+  const rawQuery = question >= 0 ? c.req.url.slice(question + 1) : '';
+  const resourcePath = parseResourcePath(url.pathname.slice(basePath.length));
+  const method = c.req.method;
+  const now = new Date().toISOString();
+
+  if (resourcePath.segments.length === 0) {
+    if (method !== 'GET') throw methodNotAllowed(method, 'the service document');
+    return odataJson(c, serviceDocument(serviceRoot));
+  }
+  const head = resourcePath.segments[0].name;
+  if (head === '$metadata' && resourcePath.segments.length === 1) {
+    if (method !== 'GET') throw methodNotAllowed(method, '$metadata');
+    return c.body(csdlXml(), 200, { 'Content-Type': 'application/xml;charset=utf-8', 'OData-Version': '4.0' });
+  }
+  if (head === '$batch') throw new NotImplementedError('$batch is not supported: send the requests one by one', 'path');
+
+  const options = parseQueryOptions(rawQuery);
+  checkFormat(options.format);
+  const ctx: RequestContext = {
+    store,
+    c,
+    serviceRoot,
+    rawQuery,
+    options,
+    now,
+    expression: { dialect: store.dialect, now },
+  };
+  const target = await resolveTarget(store, resourcePath);
+  const suffix = resourcePath.suffix;
+
+  if (suffix === '$ref') return handleRef(ctx, target, method);
+  switch (method) {
+    case 'GET':
+      if (suffix === '$count') return getCount(ctx, target);
+      return get(ctx, target, suffix === '$value');
+    case 'POST':
+      if (target.kind === 'entity' && !target.parent && !target.link) {
+        throw methodNotAllowed(method, 'a single record (POST creates in a collection; use PATCH to update)');
+      }
+      if (target.kind !== 'collection') throw methodNotAllowed(method, 'this resource');
+      return create(ctx, target);
+    case 'PATCH':
+    case 'PUT':
+    case 'MERGE':
+      if (target.kind === 'property') return writeProperty(ctx, target);
+      if (target.kind !== 'entity') throw methodNotAllowed(method, 'a collection (address one record by its key)');
+      return update(ctx, target);
+    case 'DELETE':
+      if (target.kind === 'property') return writeProperty(ctx, target, null);
+      if (target.kind !== 'entity') throw methodNotAllowed(method, 'a collection');
+      return remove(ctx, target);
+    default:
+      throw methodNotAllowed(method, 'this resource');
+  }
+}
+
+const methodNotAllowed = (method: string, what: string) =>
+  new ODataError(405, 'MethodNotAllowed', `${method} is not allowed on ${what}`);
+
+function checkFormat(format: string | undefined) {
+  if (format === undefined) return;
+  if (format === 'json' || format.startsWith('application/json')) return;
+  throw new ODataError(406, 'NotAcceptable', `$format=${format} is not available; this service answers in JSON`, '$format');
+}
+
+function serviceDocument(serviceRoot: string): Json {
+  return {
+    '@odata.context': `${serviceRoot}/$metadata`,
+    value: [...model.values()].map((type) => ({ name: type.setName, kind: 'EntitySet', url: type.setName })),
+  };
+}
+
+const contextUrl = (ctx: RequestContext, fragment: string) => `${ctx.serviceRoot}/$metadata#${fragment}`;
+
+function selectFragment(plan: ReadPlan) {
+  return plan.allProperties ? '' : `(${plan.select.map((p) => p.name).join(',')})`;
+}
+
+function parentCondition(plan: ReadPlan, target: Target) {
+  if ((target.kind === 'collection' || target.kind === 'entity') && target.parent) {
+    return [sql`${sql.ref(`${plan.scope.alias}.${target.parent.column}`)} = ${target.parent.ownerId}`];
+  }
+  return [];
+}
+
+async function readOne(ctx: RequestContext, type: EntityType, id: string, options: QueryOptions) {
+  const plan = planRead(type, options);
+  const rows = await selectRows(
+    ctx.store,
+    { plan, where: [sql`${sql.ref(`${plan.scope.alias}.ID`)} = ${id}`] },
+    ctx.expression,
+  );
+  return { plan, row: rows[0] };
+}
+
+function entityResponse(ctx: RequestContext, plan: ReadPlan, row: Awaited<ReturnType<typeof readOne>>['row'], status = 200, headers: Record<string, string> = {}) {
+  const body = {
+    '@odata.context': contextUrl(ctx, `${plan.type.setName}${selectFragment(plan)}/$entity`),
+    ...serializeEntity(row, plan, { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot }),
+  };
+  return odataJson(ctx.c, body, status, { ETag: etagOf(row), ...headers });
+}
+
+function rejectCollectionOptions(options: QueryOptions) {
+  for (const name of ['filter', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'apply'] as const) {
+    if (options[name] !== undefined) throw badRequest(`$${name} applies to collections, not to a single record`, `$${name}`);
+  }
+}
+
+async function get(ctx: RequestContext, target: Target, rawValue: boolean): Promise<Response> {
+  if (target.kind === 'unlinked') return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  if (target.kind === 'property') {
+    const record = await loadRecord(ctx.store, target.type, target.id);
+    const value = record?.[target.property.column] ?? null;
+    if (rawValue) {
+      if (value === null) return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+      return ctx.c.body(String(value), 200, { 'Content-Type': 'text/plain;charset=utf-8', 'OData-Version': '4.0' });
+    }
+    return odataJson(ctx.c, {
+      '@odata.context': contextUrl(ctx, `${target.type.setName}(${target.id})/${target.property.name}`),
+      value,
+    });
+  }
+  if (rawValue) throw badRequest('$value applies to a property', 'path');
+  if (target.kind === 'entity') {
+    rejectCollectionOptions(ctx.options);
+    const { plan, row } = await readOne(ctx, target.type, target.id, ctx.options);
+    if (!row) throw new ODataError(404, 'NotFound', `No ${target.type.setName} with ID ${target.id}`);
+    if (ctx.c.req.header('If-None-Match') === etagOf(row)) return ctx.c.body(null, 304, { ETag: etagOf(row) });
+    return entityResponse(ctx, plan, row);
+  }
+  if (ctx.options.apply) throw new NotImplementedError('$apply is not supported yet', '$apply');
+  return getCollection(ctx, target);
+}
+
+function pageSizeOf(ctx: RequestContext) {
+  const prefer = parsePrefer(ctx.c.req.header('Prefer'));
+  const requested = prefer.maxPageSize;
+  if (requested === undefined) return { size: defaultPageSize, applied: undefined };
+  const size = Math.min(Math.max(requested, 1), maxPageSize);
+  return { size, applied: `odata.maxpagesize=${size}` };
+}
+
+async function getCollection(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {
+  const { options } = ctx;
+  const plan = planRead(target.type, options);
+  const where = parentCondition(plan, target);
+  const page = pageSizeOf(ctx);
+  const token = options.skiptoken === undefined ? 0 : Number(options.skiptoken);
+  if (!Number.isSafeInteger(token) || token < 0) {
+    throw badRequest(`$skiptoken '${options.skiptoken}' is not one this service issued`, '$skiptoken');
+  }
+  const remaining = plan.top === undefined ? Number.POSITIVE_INFINITY : Math.max(plan.top - token, 0);
+  const limit = Math.min(page.size, remaining);
+  const rows =
+    limit === 0
+      ? []
+      : await selectRows(ctx.store, { plan, where, limit: limit + 1, offset: plan.skip + token }, ctx.expression);
+  const more = rows.length > limit && remaining > limit;
+  if (rows.length > limit) rows.length = limit;
+  const body: Json = { '@odata.context': contextUrl(ctx, `${target.type.setName}${selectFragment(plan)}`) };
+  if (plan.count) body['@odata.count'] = await countRows(ctx.store, plan, ctx.expression, where);
+  const serialize = { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot };
+  body.value = rows.map((row) => serializeEntity(row, plan, serialize));
+  if (more) body['@odata.nextLink'] = nextLink(ctx, token + limit);
+  return odataJson(ctx.c, body, 200, page.applied ? { 'Preference-Applied': page.applied } : {});
+}
+
+function nextLink(ctx: RequestContext, token: number) {
+  const url = new URL(ctx.c.req.url);
+  const kept = ctx.rawQuery
+    .split('&')
+    .filter((part) => part !== '' && !part.startsWith('$skiptoken=') && !part.startsWith('%24skiptoken='));
+  kept.push(`$skiptoken=${token}`);
+  return `${url.origin}${url.pathname}?${kept.join('&')}`;
+}
+
+async function getCount(ctx: RequestContext, target: Target) {
+  if (target.kind !== 'collection') throw badRequest('$count applies to collections', 'path');
+  const plan = planRead(target.type, { filter: ctx.options.filter });
+  const n = await countRows(ctx.store, plan, ctx.expression, parentCondition(plan, target));
+  return ctx.c.body(String(n), 200, { 'Content-Type': 'text/plain;charset=utf-8', 'OData-Version': '4.0' });
+}
+
+function responseOptions(ctx: RequestContext): QueryOptions {
+  return { select: ctx.options.select, expand: ctx.options.expand };
+}
+
+async function inTransaction<T>(ctx: RequestContext, work: (store: Store) => Promise<T>): Promise<T> {
+  return ctx.store.db.transaction().execute((trx) => work({ ...ctx.store, db: trx }));
+}
+
+async function create(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {
+  let body = await readJsonBody(ctx.c);
+  if (target.parent) {
+    // POST to Set(id)/ProductLines creates a line of that record
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ODataError(400, 'InvalidBody', 'The request body must be a JSON object');
+    }
+    body = { ...(body as Json), [target.parent.navigation.inverse]: { ID: target.parent.ownerId } };
+  }
+  const result = await inTransaction(ctx, (store) => createEntity(store, target.type, body, ctx.now));
+  const { plan, row } = await readOne(ctx, target.type, result.id, responseOptions(ctx));
+  const location = `${ctx.serviceRoot}/${result.type.setName}(${result.id})`;
+  const status = result.created ? 201 : 200;
+  if (parsePrefer(ctx.c.req.header('Prefer')).returnMinimal) {
+    return ctx.c.body(null, 204, {
+      Location: location,
+      'OData-EntityId': location,
+      ETag: etagOf(row),
+      'Preference-Applied': 'return=minimal',
+      'OData-Version': '4.0',
+    });
+  }
+  return entityResponse(ctx, plan, row, status, result.created ? { Location: location } : {});
+}
+
+async function update(ctx: RequestContext, target: Extract<Target, { kind: 'entity' }>) {
+  await ensureExists(ctx.store, target);
+  const body = await readJsonBody(ctx.c);
+  const ifMatch = ctx.c.req.header('If-Match');
+  await inTransaction(ctx, (store) => updateEntity(store, target.type, target.id, body, ifMatch, ctx.now));
+  return respondAfterWrite(ctx, target.type, target.id);
+}
+
+async function respondAfterWrite(ctx: RequestContext, type: EntityType, id: string) {
+  const { plan, row } = await readOne(ctx, type, id, responseOptions(ctx));
+  if (parsePrefer(ctx.c.req.header('Prefer')).returnMinimal) {
+    return ctx.c.body(null, 204, { ETag: etagOf(row), 'Preference-Applied': 'return=minimal', 'OData-Version': '4.0' });
+  }
+  return entityResponse(ctx, plan, row);
+}
+
+async function writeProperty(ctx: RequestContext, target: Extract<Target, { kind: 'property' }>, value?: null) {
+  let newValue: unknown = value;
+  if (value === undefined) {
+    const body = await readJsonBody(ctx.c);
+    if (typeof body !== 'object' || body === null || !('value' in body)) {
+      throw new ODataError(400, 'InvalidBody', 'Write a property as {"value": ...}');
+    }
+    newValue = (body as Json).value;
+  }
+  const ifMatch = ctx.c.req.header('If-Match');
+  const body = { [target.property.name]: newValue };
+  await inTransaction(ctx, (store) => updateEntity(store, target.type, target.id, body, ifMatch, ctx.now));
+  return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+}
+
+async function remove(ctx: RequestContext, target: Extract<Target, { kind: 'entity' }>) {
+  await ensureExists(ctx.store, target);
+  const ifMatch = ctx.c.req.header('If-Match');
+  await inTransaction(ctx, (store) => deleteEntity(store, target.type, target.id, ifMatch, ctx.now));
+  return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+}
+
+/** `$ref`: read or write the link itself rather than the linked record. */
+async function handleRef(ctx: RequestContext, target: Target, method: string): Promise<Response> {
+  const refUrl = (type: EntityType, id: string) => `${ctx.serviceRoot}/${type.setName}(${id})`;
+  if (method === 'GET') {
+    if (target.kind === 'entity') {
+      await ensureExists(ctx.store, target);
+      const row = await loadRecord(ctx.store, target.type, target.id);
+      return odataJson(ctx.c, {
+        '@odata.context': contextUrl(ctx, '$ref'),
+        '@odata.id': refUrl(model.get(row!._Type as string)!, target.id),
+      });
+    }
+    if (target.kind === 'unlinked') return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+    if (target.kind === 'collection') {
+      const plan = planRead(target.type, { ...ctx.options, select: [] });
+      const rows = await selectRows(
+        ctx.store,
+        { plan, where: parentCondition(plan, target), limit: maxPageSize },
+        ctx.expression,
+      );
+      return odataJson(ctx.c, {
+        '@odata.context': contextUrl(ctx, 'Collection($ref)'),
+        value: rows.map((r) => ({ '@odata.id': refUrl(model.get(r._Type)!, r.ID) })),
+      });
+    }
+    throw badRequest('$ref applies to navigations', 'path');
+  }
+  const ifMatch = ctx.c.req.header('If-Match');
+  // a single-valued navigation: PUT sets the link, DELETE clears it
+  if (target.kind === 'entity' && target.link) {
+    const { ownerType, ownerId, reference } = target.link;
+    if (method === 'PUT' || method === 'POST') {
+      const id = await refTarget(ctx, model.get(reference.target)!);
+      await inTransaction(ctx, (s) => updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now));
+    } else if (method === 'DELETE') {
+      await inTransaction(ctx, (s) => updateEntity(s, ownerType, ownerId, { [reference.name]: null }, ifMatch, ctx.now));
+    } else throw methodNotAllowed(method, '$ref');
+    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  }
+  if (target.kind === 'unlinked' && (method === 'PUT' || method === 'POST')) {
+    const { ownerType, ownerId, reference } = target.link;
+    const id = await refTarget(ctx, model.get(reference.target)!);
+    await inTransaction(ctx, (s) => updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now));
+    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  }
+  // a collection: POST adds a member (sets its inverse link), DELETE Coll(key)/$ref removes one
+  const inverseName = (t: Target) => (t.kind === 'collection' || t.kind === 'entity') && t.parent?.navigation.inverse;
+  if (target.kind === 'collection' && target.parent && method === 'POST') {
+    const id = await refTarget(ctx, target.type);
+    const member = { [inverseName(target) as string]: { ID: target.parent.ownerId } };
+    await inTransaction(ctx, (s) => updateEntity(s, target.type, id, member, undefined, ctx.now));
+    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  }
+  if ((target.kind === 'entity' || target.kind === 'collection') && target.parent && method === 'DELETE') {
+    const id = target.kind === 'entity' ? target.id : idFromQuery(ctx);
+    const member = { ...target, kind: 'entity' as const, id };
+    await ensureExists(ctx.store, member);
+    await inTransaction(ctx, (s) => updateEntity(s, target.type, id, { [inverseName(target) as string]: null }, ifMatch, ctx.now));
+    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  }
+  throw methodNotAllowed(method, 'this $ref');
+}
+
+function idFromQuery(ctx: RequestContext): string {
+  const match = /(?:^|&)\$id=([^&]*)/.exec(ctx.rawQuery);
+  if (!match) throw badRequest('DELETE of a collection $ref names the member: Coll(<guid>)/$ref or ?$id=<url>', '$id');
+  const ref = decodeURIComponent(match[1]);
+  const key = /\(([^()]*)\)$/.exec(ref)?.[1];
+  return parseKey(key ?? ref, '$id');
+}
+
+async function refTarget(ctx: RequestContext, type: EntityType): Promise<string> {
+  const body = (await readJsonBody(ctx.c)) as Json | null;
+  const ref = body && typeof body === 'object' ? body['@odata.id'] : undefined;
+  if (typeof ref !== 'string') throw badRequest('A $ref body is {"@odata.id": "<Set>(<guid>)"}', '@odata.id');
+  const key = /\(([^()]*)\)$/.exec(ref)?.[1] ?? ref;
+  const id = parseKey(key, '@odata.id');
+  if (!guidPattern.test(id)) throw badRequest(`'${ref}' does not name a record`, '@odata.id');
+  const record = await loadRecord(ctx.store, type, id);
+  if (!record || !type.typeNames.includes(record._Type as string)) {
+    throw badRequest(`No ${type.setName} with ID ${id}`, '@odata.id');
+  }
+  return id;
+}

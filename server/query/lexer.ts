@@ -25,7 +25,13 @@ export const isIdentChar = (c: string | undefined): boolean => isIdentStart(c) |
 export const isWhitespace = (c: string | undefined): boolean => c === ' ' || c === '\t';
 
 const daysInMonth = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31;
 
 export class Lexer {
   pos = 0;
@@ -116,8 +122,11 @@ export class Lexer {
   expectClose(openPos: number, what: string, alternatives = ''): void {
     this.skipWs();
     if (this.text[this.pos] !== ')') {
-      const expected = alternatives ? `${alternatives} or ')'` : `')'`;
-      throw this.error(this.pos, `Expected ${expected} to close ${what} opened at ${openPos}, found ${this.describe()}`);
+      const expected = alternatives && !this.atEnd ? `${alternatives} or ')'` : `')'`;
+      throw this.error(
+        this.pos,
+        `Expected ${expected} to close ${what} opened at ${openPos}, found ${this.describe()}`,
+      );
     }
     this.pos++;
   }
@@ -157,7 +166,8 @@ export class Lexer {
     let p = start + 1;
     for (;;) {
       const q = this.text.indexOf("'", p);
-      if (q < 0) throw this.error(start, `Unterminated string literal: no closing quote for the quote at ${start}`);
+      if (q < 0)
+        throw this.error(start, `Unterminated string literal: no closing quote for the quote at ${start}`);
       value += this.text.slice(p, q);
       if (this.text[q + 1] === "'") {
         value += "'";
@@ -230,7 +240,10 @@ export class Lexer {
         while (isDigit(this.text[this.pos])) this.pos++;
         frac = this.text.slice(start, this.pos);
         if (frac.length === 0 || frac.length > 12) {
-          throw this.error(start, `Expected 1 to 12 digits of fractional seconds, found ${this.describe(start)}`);
+          throw this.error(
+            start,
+            `Expected 1 to 12 digits of fractional seconds, found ${this.describe(start)}`,
+          );
         }
       }
     }
@@ -242,7 +255,8 @@ export class Lexer {
     const pos = this.pos;
     const t = this.text;
     if (t[pos] !== '-') {
-      if (this.digitsAt(pos, 4) && t[pos + 4] === '-' && isDigit(t[pos + 5])) return this.readDateOrDateTime();
+      if (this.digitsAt(pos, 4) && t[pos + 4] === '-' && isDigit(t[pos + 5]))
+        return this.readDateOrDateTime();
       if (this.digitsAt(pos, 2) && t[pos + 2] === ':') {
         const { h, m, s, frac } = this.readTime();
         const value = `${pad(h)}:${pad(m)}:${pad(s)}${frac ? `.${frac}` : ''}`;
@@ -261,7 +275,8 @@ export class Lexer {
       p++;
       const fracStart = p;
       while (isDigit(t[p])) p++;
-      if (p === fracStart) throw this.error(p, `Expected a digit after the decimal point, found ${this.describe(p)}`);
+      if (p === fracStart)
+        throw this.error(p, `Expected a digit after the decimal point, found ${this.describe(p)}`);
     }
     if (t[p] === 'e' || t[p] === 'E') {
       isDecimal = true;
@@ -269,7 +284,8 @@ export class Lexer {
       if (t[p] === '+' || t[p] === '-') p++;
       const expStart = p;
       while (isDigit(t[p])) p++;
-      if (p === expStart) throw this.error(p, `Expected the digits of an exponent, found ${this.describe(p)}`);
+      if (p === expStart)
+        throw this.error(p, `Expected the digits of an exponent, found ${this.describe(p)}`);
     }
     this.pos = p;
     const text = t.slice(pos, p);
@@ -280,7 +296,10 @@ export class Lexer {
       return { kind: 'literal', type: 'decimal', value, pos };
     }
     if (!Number.isSafeInteger(value)) {
-      throw this.error(pos, `Integer ${text} is out of range (at most ${Number.MAX_SAFE_INTEGER} in magnitude)`);
+      throw this.error(
+        pos,
+        `Integer ${text} is out of range (at most ${Number.MAX_SAFE_INTEGER} in magnitude)`,
+      );
     }
     return { kind: 'literal', type: 'int', value: value === 0 ? 0 : value, pos };
   }
@@ -328,7 +347,10 @@ export class Lexer {
         z === ' ' && isDigit(this.text[zonePos + 1])
           ? " (a '+' in the URL may have been decoded as a space: encode it as %2B)"
           : '';
-      throw this.error(zonePos, `Expected 'Z' or a time zone offset like +01:00 after the time, found ${this.describe(zonePos)}${hint}`);
+      throw this.error(
+        zonePos,
+        `Expected 'Z' or a time zone offset like +01:00 after the time, found ${this.describe(zonePos)}${hint}`,
+      );
     }
     this.checkLiteralEnd(pos, 'date-time');
     const d = new Date(0);

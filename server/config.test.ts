@@ -13,7 +13,9 @@ describe('readConfig', () => {
   });
 
   it('refuses a non-loopback host without API_TOKEN, and says why', () => {
-    expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(/Refusing to listen on 0\.0\.0\.0 without API_TOKEN/);
+    expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(
+      /Refusing to listen on 0\.0\.0\.0 without API_TOKEN/,
+    );
     expect(readConfig({ HOST: '0.0.0.0', API_TOKEN: 's3cret' }).apiToken).toBe('s3cret');
   });
 

@@ -13,7 +13,8 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not '${env.PORT}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not '${env.PORT}'`);
   const host = env.HOST ?? '127.0.0.1';
   const apiToken = env.API_TOKEN || undefined;
   if (!loopback.has(host) && !host.startsWith('127.') && !apiToken) {

@@ -28,8 +28,12 @@ export function openStore(url = defaultDatabaseUrl): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // SQLite's own lower()/upper() fold ASCII only; sales data has names like "Müller".
-  sqlite.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
-  sqlite.function('upper', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : v));
+  sqlite.function('lower', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? v.toLowerCase() : v,
+  );
+  sqlite.function('upper', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? v.toUpperCase() : v,
+  );
   const db: Db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: sqliteDialect, close: () => db.destroy() };
 }

@@ -17,7 +17,10 @@ export interface SqlDialect {
   /** case-insensitive LIKE with '\' as escape character */
   ilike(value: RawBuilder<unknown>, pattern: string): RawBuilder<unknown>;
   /** an integer part of a date/time: year, month, day, hour, minute, second */
-  datePart(part: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', value: RawBuilder<unknown>): RawBuilder<unknown>;
+  datePart(
+    part: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second',
+    value: RawBuilder<unknown>,
+  ): RawBuilder<unknown>;
   /** the date (UTC) of a date-time */
   dateOf(value: RawBuilder<unknown>): RawBuilder<unknown>;
   /** 1-based position of needle in haystack, 0 when absent */

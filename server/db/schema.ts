@@ -20,7 +20,9 @@ export function schemaStatements({ dialect }: Pick<Store, 'dialect'>): string[] 
     });
     for (const r of references) {
       const target = model.get(r.target)!;
-      const onDelete = { restrict: 'RESTRICT', null: 'SET NULL', cascade: 'CASCADE' }[r.onDelete ?? 'restrict'];
+      const onDelete = { restrict: 'RESTRICT', null: 'SET NULL', cascade: 'CASCADE' }[
+        r.onDelete ?? 'restrict'
+      ];
       // RESTRICT is checked by the service first, to answer 409 with a message; the constraint is the backstop.
       columns.push(`${q(r.column)} text REFERENCES ${q(target.table)}("ID") ON DELETE ${onDelete}`);
     }

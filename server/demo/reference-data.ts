@@ -48,8 +48,23 @@ const closingPhases: PhaseSeed[] = [
   { code: 'Lost', name: 'Lost', probability: 0, lost: true },
 ];
 
-const sources = ['Website', 'Referral', 'Trade show', 'Cold call', 'Partner', 'LinkedIn', 'Existing customer'];
-const lostReasons = ['Price too high', 'Chose a competitor', 'No budget', 'No decision made', 'Bad timing', 'Missing features'];
+const sources = [
+  'Website',
+  'Referral',
+  'Trade show',
+  'Cold call',
+  'Partner',
+  'LinkedIn',
+  'Existing customer',
+];
+const lostReasons = [
+  'Price too high',
+  'Chose a competitor',
+  'No budget',
+  'No decision made',
+  'Bad timing',
+  'Missing features',
+];
 
 export async function createReferenceData(store: Store, now = new Date().toISOString()) {
   const random = seededRandom(1);
@@ -68,7 +83,8 @@ export async function createReferenceData(store: Store, now = new Date().toISOSt
     await create('Datastore_Phase_ActivitySalesOpportunity', phaseBody(phase, ++closingIndex, null));
   }
   let i = 0;
-  for (const name of sources) await create('Datastore_Source', { Code: name.replace(/\W/g, ''), Name: name, SortIndex: ++i });
+  for (const name of sources)
+    await create('Datastore_Source', { Code: name.replace(/\W/g, ''), Name: name, SortIndex: ++i });
   i = 0;
   for (const name of lostReasons) {
     await create('Datastore_LostReason', { Code: name.replace(/\W/g, ''), Name: name, SortIndex: ++i });

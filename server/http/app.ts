@@ -56,14 +56,25 @@ export function createApp(options: AppOptions) {
   app.onError((error, c) => {
     if (error instanceof ODataError) return errorResponse(c, error);
     console.error(error);
-    return errorResponse(c, new ODataError(500, 'InternalError', 'The service failed to answer; the error is logged'));
+    return errorResponse(
+      c,
+      new ODataError(500, 'InternalError', 'The service failed to answer; the error is logged'),
+    );
   });
 
-  app.use(`${apiBasePath}/*`, cors({ origin: '*', exposeHeaders: ['ETag', 'Location', 'OData-EntityId', 'Preference-Applied'] }));
+  app.use(
+    `${apiBasePath}/*`,
+    cors({ origin: '*', exposeHeaders: ['ETag', 'Location', 'OData-EntityId', 'Preference-Applied'] }),
+  );
   app.use(`${apiBasePath}/*`, async (c, next) => {
     if (apiToken && c.req.method !== 'OPTIONS') {
       const token = tokenOf(c);
-      if (!token) throw new ODataError(401, 'Unauthorized', 'This service needs a token: send Authorization: Bearer <token>');
+      if (!token)
+        throw new ODataError(
+          401,
+          'Unauthorized',
+          'This service needs a token: send Authorization: Bearer <token>',
+        );
       if (!sameToken(token, apiToken)) throw new ODataError(401, 'Unauthorized', 'The token is not valid');
     }
     await next();
@@ -73,13 +84,18 @@ export function createApp(options: AppOptions) {
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: (c) =>
-        errorResponse(c, new ODataError(413, 'PayloadTooLarge', `The request body is larger than ${maxBodyBytes} bytes`)),
+        errorResponse(
+          c,
+          new ODataError(413, 'PayloadTooLarge', `The request body is larger than ${maxBodyBytes} bytes`),
+        ),
     }),
   );
   const odata = (c: Context) => handleOData(store, c, apiBasePath);
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
-  app.all('/v1/*', (c) => errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)));
+  app.all('/v1/*', (c) =>
+    errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),
+  );
 
   if (staticDir && existsSync(join(staticDir, 'index.html'))) {
     const indexHtml = readFileSync(join(staticDir, 'index.html'), 'utf8');
@@ -88,7 +104,9 @@ export function createApp(options: AppOptions) {
     app.get('/*', (c) => c.html(indexHtml));
   } else {
     app.get('/', (c) =>
-      c.text(`Dealdeck API at ${apiBasePath}. The dashboard is not built: run npm run build (npm start does).`),
+      c.text(
+        `Dealdeck API at ${apiBasePath}. The dashboard is not built: run npm run build (npm start does).`,
+      ),
     );
   }
   return app;

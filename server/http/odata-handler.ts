@@ -12,19 +12,20 @@ import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts'
 import { parseQueryOptions } from '../query/parse-query-options.ts';
 import type { ExpressionContext } from '../sql/expression-sql.ts';
 import { countRows, selectRows } from '../sql/select-rows.ts';
-import { createEntity, deleteEntity, updateEntity } from '../write/write-entity.ts';
-import { guidPattern } from '../write/validate-body.ts';
 import { loadRecord } from '../write/records.ts';
-import { parseKey, parseResourcePath } from './resource-path.ts';
-import { ensureExists, resolveTarget, type Target } from './resolve-target.ts';
-import { etagOf, type Json, serializeEntity } from './serialize.ts';
-import { readJsonBody } from './read-body.ts';
+import { guidPattern } from '../write/validate-body.ts';
+import { createEntity, deleteEntity, updateEntity } from '../write/write-entity.ts';
 import { parsePrefer } from './prefer.ts';
+import { readJsonBody } from './read-body.ts';
+import { ensureExists, resolveTarget, type Target } from './resolve-target.ts';
+import { parseKey, parseResourcePath } from './resource-path.ts';
+import { etagOf, type Json, serializeEntity } from './serialize.ts';
 
 export const defaultPageSize = 100;
 export const maxPageSize = 1000;
 
-export const jsonContentType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const jsonContentType =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 interface RequestContext {
   store: Store;
@@ -60,9 +61,13 @@ export async function handleOData(store: Store, c: Context, basePath: string): P
   const head = resourcePath.segments[0].name;
   if (head === '$metadata' && resourcePath.segments.length === 1) {
     if (method !== 'GET') throw methodNotAllowed(method, '$metadata');
-    return c.body(csdlXml(), 200, { 'Content-Type': 'application/xml;charset=utf-8', 'OData-Version': '4.0' });
+    return c.body(csdlXml(), 200, {
+      'Content-Type': 'application/xml;charset=utf-8',
+      'OData-Version': '4.0',
+    });
   }
-  if (head === '$batch') throw new NotImplementedError('$batch is not supported: send the requests one by one', 'path');
+  if (head === '$batch')
+    throw new NotImplementedError('$batch is not supported: send the requests one by one', 'path');
 
   const options = parseQueryOptions(rawQuery);
   checkFormat(options.format);
@@ -93,7 +98,8 @@ export async function handleOData(store: Store, c: Context, basePath: string): P
     case 'PUT':
     case 'MERGE':
       if (target.kind === 'property') return writeProperty(ctx, target);
-      if (target.kind !== 'entity') throw methodNotAllowed(method, 'a collection (address one record by its key)');
+      if (target.kind !== 'entity')
+        throw methodNotAllowed(method, 'a collection (address one record by its key)');
       return update(ctx, target);
     case 'DELETE':
       if (target.kind === 'property') return writeProperty(ctx, target, null);
@@ -110,7 +116,12 @@ const methodNotAllowed = (method: string, what: string) =>
 function checkFormat(format: string | undefined) {
   if (format === undefined) return;
   if (format === 'json' || format.startsWith('application/json')) return;
-  throw new ODataError(406, 'NotAcceptable', `$format=${format} is not available; this service answers in JSON`, '$format');
+  throw new ODataError(
+    406,
+    'NotAcceptable',
+    `$format=${format} is not available; this service answers in JSON`,
+    '$format',
+  );
 }
 
 function serviceDocument(serviceRoot: string): Json {
@@ -143,7 +154,13 @@ async function readOne(ctx: RequestContext, type: EntityType, id: string, option
   return { plan, row: rows[0] };
 }
 
-function entityResponse(ctx: RequestContext, plan: ReadPlan, row: Awaited<ReturnType<typeof readOne>>['row'], status = 200, headers: Record<string, string> = {}) {
+function entityResponse(
+  ctx: RequestContext,
+  plan: ReadPlan,
+  row: Awaited<ReturnType<typeof readOne>>['row'],
+  status = 200,
+  headers: Record<string, string> = {},
+) {
   const body = {
     '@odata.context': contextUrl(ctx, `${plan.type.setName}${selectFragment(plan)}/$entity`),
     ...serializeEntity(row, plan, { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot }),
@@ -153,7 +170,8 @@ function entityResponse(ctx: RequestContext, plan: ReadPlan, row: Awaited<Return
 
 function rejectCollectionOptions(options: QueryOptions) {
   for (const name of ['filter', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'apply'] as const) {
-    if (options[name] !== undefined) throw badRequest(`$${name} applies to collections, not to a single record`, `$${name}`);
+    if (options[name] !== undefined)
+      throw badRequest(`$${name} applies to collections, not to a single record`, `$${name}`);
   }
 }
 
@@ -164,7 +182,10 @@ async function get(ctx: RequestContext, target: Target, rawValue: boolean): Prom
     const value = record?.[target.property.column] ?? null;
     if (rawValue) {
       if (value === null) return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
-      return ctx.c.body(String(value), 200, { 'Content-Type': 'text/plain;charset=utf-8', 'OData-Version': '4.0' });
+      return ctx.c.body(String(value), 200, {
+        'Content-Type': 'text/plain;charset=utf-8',
+        'OData-Version': '4.0',
+      });
     }
     return odataJson(ctx.c, {
       '@odata.context': contextUrl(ctx, `${target.type.setName}(${target.id})/${target.property.name}`),
@@ -176,7 +197,8 @@ async function get(ctx: RequestContext, target: Target, rawValue: boolean): Prom
     rejectCollectionOptions(ctx.options);
     const { plan, row } = await readOne(ctx, target.type, target.id, ctx.options);
     if (!row) throw new ODataError(404, 'NotFound', `No ${target.type.setName} with ID ${target.id}`);
-    if (ctx.c.req.header('If-None-Match') === etagOf(row)) return ctx.c.body(null, 304, { ETag: etagOf(row) });
+    if (ctx.c.req.header('If-None-Match') === etagOf(row))
+      return ctx.c.body(null, 304, { ETag: etagOf(row) });
     return entityResponse(ctx, plan, row);
   }
   if (ctx.options.apply) throw new NotImplementedError('$apply is not supported yet', '$apply');
@@ -205,7 +227,11 @@ async function getCollection(ctx: RequestContext, target: Extract<Target, { kind
   const rows =
     limit === 0
       ? []
-      : await selectRows(ctx.store, { plan, where, limit: limit + 1, offset: plan.skip + token }, ctx.expression);
+      : await selectRows(
+          ctx.store,
+          { plan, where, limit: limit + 1, offset: plan.skip + token },
+          ctx.expression,
+        );
   const more = rows.length > limit && remaining > limit;
   if (rows.length > limit) rows.length = limit;
   const body: Json = { '@odata.context': contextUrl(ctx, `${target.type.setName}${selectFragment(plan)}`) };
@@ -276,12 +302,20 @@ async function update(ctx: RequestContext, target: Extract<Target, { kind: 'enti
 async function respondAfterWrite(ctx: RequestContext, type: EntityType, id: string) {
   const { plan, row } = await readOne(ctx, type, id, responseOptions(ctx));
   if (parsePrefer(ctx.c.req.header('Prefer')).returnMinimal) {
-    return ctx.c.body(null, 204, { ETag: etagOf(row), 'Preference-Applied': 'return=minimal', 'OData-Version': '4.0' });
+    return ctx.c.body(null, 204, {
+      ETag: etagOf(row),
+      'Preference-Applied': 'return=minimal',
+      'OData-Version': '4.0',
+    });
   }
   return entityResponse(ctx, plan, row);
 }
 
-async function writeProperty(ctx: RequestContext, target: Extract<Target, { kind: 'property' }>, value?: null) {
+async function writeProperty(
+  ctx: RequestContext,
+  target: Extract<Target, { kind: 'property' }>,
+  value?: null,
+) {
   let newValue: unknown = value;
   if (value === undefined) {
     const body = await readJsonBody(ctx.c);
@@ -336,20 +370,27 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     const { ownerType, ownerId, reference } = target.link;
     if (method === 'PUT' || method === 'POST') {
       const id = await refTarget(ctx, model.get(reference.target)!);
-      await inTransaction(ctx, (s) => updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now));
+      await inTransaction(ctx, (s) =>
+        updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now),
+      );
     } else if (method === 'DELETE') {
-      await inTransaction(ctx, (s) => updateEntity(s, ownerType, ownerId, { [reference.name]: null }, ifMatch, ctx.now));
+      await inTransaction(ctx, (s) =>
+        updateEntity(s, ownerType, ownerId, { [reference.name]: null }, ifMatch, ctx.now),
+      );
     } else throw methodNotAllowed(method, '$ref');
     return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
   }
   if (target.kind === 'unlinked' && (method === 'PUT' || method === 'POST')) {
     const { ownerType, ownerId, reference } = target.link;
     const id = await refTarget(ctx, model.get(reference.target)!);
-    await inTransaction(ctx, (s) => updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now));
+    await inTransaction(ctx, (s) =>
+      updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now),
+    );
     return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
   }
   // a collection: POST adds a member (sets its inverse link), DELETE Coll(key)/$ref removes one
-  const inverseName = (t: Target) => (t.kind === 'collection' || t.kind === 'entity') && t.parent?.navigation.inverse;
+  const inverseName = (t: Target) =>
+    (t.kind === 'collection' || t.kind === 'entity') && t.parent?.navigation.inverse;
   if (target.kind === 'collection' && target.parent && method === 'POST') {
     const id = await refTarget(ctx, target.type);
     const member = { [inverseName(target) as string]: { ID: target.parent.ownerId } };
@@ -360,7 +401,9 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     const id = target.kind === 'entity' ? target.id : idFromQuery(ctx);
     const member = { ...target, kind: 'entity' as const, id };
     await ensureExists(ctx.store, member);
-    await inTransaction(ctx, (s) => updateEntity(s, target.type, id, { [inverseName(target) as string]: null }, ifMatch, ctx.now));
+    await inTransaction(ctx, (s) =>
+      updateEntity(s, target.type, id, { [inverseName(target) as string]: null }, ifMatch, ctx.now),
+    );
     return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
   }
   throw methodNotAllowed(method, 'this $ref');
@@ -368,7 +411,8 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
 
 function idFromQuery(ctx: RequestContext): string {
   const match = /(?:^|&)\$id=([^&]*)/.exec(ctx.rawQuery);
-  if (!match) throw badRequest('DELETE of a collection $ref names the member: Coll(<guid>)/$ref or ?$id=<url>', '$id');
+  if (!match)
+    throw badRequest('DELETE of a collection $ref names the member: Coll(<guid>)/$ref or ?$id=<url>', '$id');
   const ref = decodeURIComponent(match[1]);
   const key = /\(([^()]*)\)$/.exec(ref)?.[1];
   return parseKey(key ?? ref, '$id');

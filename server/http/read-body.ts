@@ -8,10 +8,15 @@ export async function readJsonBody(c: Context): Promise<unknown> {
     throw new ODataError(415, 'UnsupportedMediaType', `Send the body as application/json, not ${type}`);
   }
   const text = await c.req.text();
-  if (text.trim() === '') throw new ODataError(400, 'InvalidBody', 'The request body is empty; send a JSON object');
+  if (text.trim() === '')
+    throw new ODataError(400, 'InvalidBody', 'The request body is empty; send a JSON object');
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ODataError(400, 'InvalidJson', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw new ODataError(
+      400,
+      'InvalidJson',
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }

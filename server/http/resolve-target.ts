@@ -2,7 +2,14 @@
 // data) to the thing the request addresses.
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
-import { type Collection, type EntityType, entitySets, model, type Property, type Reference } from '../model/model.ts';
+import {
+  type Collection,
+  type EntityType,
+  entitySets,
+  model,
+  type Property,
+  type Reference,
+} from '../model/model.ts';
 import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts';
 import type { ResourcePath } from './resource-path.ts';
 
@@ -37,13 +44,20 @@ export async function resolveTarget(store: Store, path: ResourcePath): Promise<T
     if (first.name.startsWith('$')) throw new NotImplementedError(`${first.name} is not supported`, 'path');
     throw notFound(`No entity set named '${first.name}'. $metadata lists them`);
   }
-  let target: Target = first.key ? { kind: 'entity', type: set, id: first.key } : { kind: 'collection', type: set };
+  let target: Target = first.key
+    ? { kind: 'entity', type: set, id: first.key }
+    : { kind: 'collection', type: set };
   for (const segment of rest) {
     if (target.kind === 'collection') {
-      throw badRequest(`'${segment.name}' cannot follow a collection; address one record by its key first`, 'path');
+      throw badRequest(
+        `'${segment.name}' cannot follow a collection; address one record by its key first`,
+        'path',
+      );
     }
-    if (target.kind === 'property') throw badRequest(`'${segment.name}' cannot follow the property ${target.property.name}`, 'path');
-    if (target.kind === 'unlinked') throw notFound(`${target.link.reference.name} is not linked, so it has no '${segment.name}'`);
+    if (target.kind === 'property')
+      throw badRequest(`'${segment.name}' cannot follow the property ${target.property.name}`, 'path');
+    if (target.kind === 'unlinked')
+      throw notFound(`${target.link.reference.name} is not linked, so it has no '${segment.name}'`);
     const owner: Extract<Target, { kind: 'entity' }> = target;
     await ensureExists(store, owner);
     const property = owner.type.properties.get(segment.name);
@@ -62,7 +76,9 @@ export async function resolveTarget(store: Store, path: ResourcePath): Promise<T
       const targetType = model.get(reference.target)!;
       const link = { ownerType: owner.type, ownerId: owner.id, reference };
       const fk = (row as { fk?: string | null } | undefined)?.fk;
-      target = fk ? { kind: 'entity', type: targetType, id: fk, link } : { kind: 'unlinked', type: targetType, link };
+      target = fk
+        ? { kind: 'entity', type: targetType, id: fk, link }
+        : { kind: 'unlinked', type: targetType, link };
     } else if (collection) {
       const targetType = model.get(collection.target)!;
       const parent: ParentLink = {
@@ -93,7 +109,9 @@ export async function ensureExists(store: Store, target: Extract<Target, { kind:
   if (target.parent) query = query.where(target.parent.column, '=', target.parent.ownerId);
   const row = await query.executeTakeFirst();
   if (!row) {
-    const where = target.parent ? ` among the ${target.parent.navigation.name} of ${target.parent.ownerId}` : '';
+    const where = target.parent
+      ? ` among the ${target.parent.navigation.name} of ${target.parent.ownerId}`
+      : '';
     throw notFound(`No ${target.type.setName} with ID ${target.id}${where}`);
   }
 }

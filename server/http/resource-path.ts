@@ -20,7 +20,11 @@ export function parseKey(text: string, where: string): string {
   // the hosted API's bare GUIDs, and the forms other OData clients write: (ID=...), ('...')
   const inner = text.replace(/^ID=/, '').replace(/^'(.*)'$/, '$1');
   if (!guid.test(inner)) {
-    throw badRequest(`The key '${text}' of ${where} is not a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6`, where, 'InvalidKey');
+    throw badRequest(
+      `The key '${text}' of ${where} is not a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6`,
+      where,
+      'InvalidKey',
+    );
   }
   return inner.toLowerCase();
 }
@@ -40,7 +44,8 @@ export function parseResourcePath(path: string): ResourcePath {
   parts.forEach((part, index) => {
     if (part === '$count' || part === '$ref' || part === '$value') {
       if (index !== parts.length - 1) throw badRequest(`${part} must be the last path segment`, 'path');
-      if (segments.length === 0) throw new ODataError(404, 'NotFound', `${part} needs a resource before it`, 'path');
+      if (segments.length === 0)
+        throw new ODataError(404, 'NotFound', `${part} needs a resource before it`, 'path');
       suffix = part;
       return;
     }

@@ -1,9 +1,9 @@
 // Rows to OData JSON: properties in model order, ETags, expanded records and their counts.
 import type { SqlDialect } from '../db/dialect.ts';
+import { qualifiedName } from '../model/csdl-names.ts';
 import { model, type Property } from '../model/model.ts';
 import type { ReadPlan } from '../plan/plan-read.ts';
 import { countKey, type ExpandedRow, expandedKey, type Row } from '../sql/select-rows.ts';
-import { qualifiedName } from '../model/csdl-names.ts';
 
 export const etagOf = (row: Pick<Row, '_Version'>) => `W/"${row._Version}"`;
 

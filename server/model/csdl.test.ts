@@ -26,7 +26,11 @@ describe('$metadata CSDL', () => {
     const xml = csdlXml();
     expect(xml).toContain('<EntityType Name="Activity_SalesOpportunity" BaseType="Dealdeck.Activity">');
     expect(xml).toContain('<Property Name="Probability" Type="Edm.Double">');
-    expect(xml).toContain('<NavigationProperty Name="Phase" Type="Dealdeck.Datastore_Phase_ActivitySalesOpportunity">');
-    expect(xml).toContain('<EntitySet Name="Activity_SalesOpportunity" EntityType="Dealdeck.Activity_SalesOpportunity">');
+    expect(xml).toContain(
+      '<NavigationProperty Name="Phase" Type="Dealdeck.Datastore_Phase_ActivitySalesOpportunity">',
+    );
+    expect(xml).toContain(
+      '<EntitySet Name="Activity_SalesOpportunity" EntityType="Dealdeck.Activity_SalesOpportunity">',
+    );
   });
 });

@@ -3,7 +3,10 @@ import { namespace, qualifiedName } from './csdl-names.ts';
 import { type EntityType, model } from './model.ts';
 
 const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 
 const attrs = (values: Record<string, string | number | boolean | undefined>) =>
   Object.entries(values)
@@ -25,11 +28,13 @@ function entityTypeXml(type: EntityType): string {
     })}>`,
   );
   if (!type.base) lines.push('        <Key><PropertyRef Name="ID"/></Key>');
-  if (type.description) lines.push(`        <Annotation Term="Core.Description" String="${escapeXml(type.description)}"/>`);
+  if (type.description)
+    lines.push(`        <Annotation Term="Core.Description" String="${escapeXml(type.description)}"/>`);
   for (const p of type.properties.values()) {
     if (!own(p.declaredBy)) continue;
     const annotations: string[] = [];
-    if (p.description) annotations.push(`<Annotation Term="Core.Description" String="${escapeXml(p.description)}"/>`);
+    if (p.description)
+      annotations.push(`<Annotation Term="Core.Description" String="${escapeXml(p.description)}"/>`);
     if (p.readOnly) annotations.push('<Annotation Term="Core.Computed" Bool="true"/>');
     if (p.min !== undefined) annotations.push(`<Annotation Term="Validation.Minimum" Decimal="${p.min}"/>`);
     if (p.max !== undefined) annotations.push(`<Annotation Term="Validation.Maximum" Decimal="${p.max}"/>`);

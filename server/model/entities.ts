@@ -4,14 +4,21 @@
 // served at the entity set named after it with '.' replaced by '_'.
 import { collection, type EntityTypeDef, type PropertyDef, reference } from './define.ts';
 
-const readOnlyDouble = (description: string) => ({ type: 'Edm.Double', readOnly: true, description }) as const;
+const readOnlyDouble = (description: string) =>
+  ({ type: 'Edm.Double', readOnly: true, description }) as const;
 const indexed = <P extends PropertyDef>(property: P) => ({ ...property, indexed: true }) as const;
 const percentage = (description: string) =>
   ({ type: 'Edm.Double', min: 0, max: 100, description }) as const satisfies PropertyDef;
 const text = (maxLength: number, description: string) =>
   ({ type: 'Edm.String', maxLength, description }) as const satisfies PropertyDef;
 const requiredText = (maxLength: number, description: string) =>
-  ({ type: 'Edm.String', maxLength, required: true, nullable: false, description }) as const satisfies PropertyDef;
+  ({
+    type: 'Edm.String',
+    maxLength,
+    required: true,
+    nullable: false,
+    description,
+  }) as const satisfies PropertyDef;
 
 /** The seed's "Standard Fields (all entities)". */
 const standard = {
@@ -37,9 +44,24 @@ const standard = {
     readOnly: true,
     description: 'Date of the last modification',
   },
-  IsActive: { type: 'Edm.Boolean', nullable: false, default: true, description: 'Whether the record is active' },
-  IsClosed: { type: 'Edm.Boolean', nullable: false, default: false, indexed: true, description: 'Whether the record is closed' },
-  ImportId: { ...text(100, ''), unique: true, description: 'Client key for idempotent creates: a create with a known ImportId updates that record' },
+  IsActive: {
+    type: 'Edm.Boolean',
+    nullable: false,
+    default: true,
+    description: 'Whether the record is active',
+  },
+  IsClosed: {
+    type: 'Edm.Boolean',
+    nullable: false,
+    default: false,
+    indexed: true,
+    description: 'Whether the record is closed',
+  },
+  ImportId: {
+    ...text(100, ''),
+    unique: true,
+    description: 'Client key for idempotent creates: a create with a known ImportId updates that record',
+  },
 } as const satisfies Record<string, PropertyDef>;
 
 const currencyCode = {
@@ -64,7 +86,12 @@ export const entityTypes = {
         description: 'Auto-generated activity number (e.g., 2026-00001)',
       },
       Amount: indexed(readOnlyDouble('Activity amount')),
-      Currency: { ...currencyCode, nullable: false, default: 'EUR', description: 'Currency code (e.g., EUR)' },
+      Currency: {
+        ...currencyCode,
+        nullable: false,
+        default: 'EUR',
+        description: 'Currency code (e.g., EUR)',
+      },
       IsVatIncluded: {
         type: 'Edm.Boolean',
         nullable: false,
@@ -114,7 +141,9 @@ export const entityTypes = {
       Phase: reference('Datastore.Phase.ActivitySalesOpportunity', { description: 'Sales phase / stage' }),
       Pipeline: reference('Pipeline', { description: 'Sales pipeline' }),
       Source: reference('Datastore.Source', { description: 'Lead source' }),
-      SalesRepresentative: reference('Relation.Person.Contact.Employee', { description: 'Assigned sales rep' }),
+      SalesRepresentative: reference('Relation.Person.Contact.Employee', {
+        description: 'Assigned sales rep',
+      }),
       LostReason: reference('Datastore.LostReason', { description: 'Reason for losing the deal' }),
       LostToCompetitor: reference('Relationship.Organization.Competitor', {
         description: 'Competitor the deal was lost to',
@@ -218,7 +247,10 @@ export const entityTypes = {
       },
     },
     navigations: {
-      Pipeline: reference('Pipeline', { onDelete: 'cascade', description: 'Pipeline; none = every pipeline' }),
+      Pipeline: reference('Pipeline', {
+        onDelete: 'cascade',
+        description: 'Pipeline; none = every pipeline',
+      }),
     },
   },
   'Datastore.Source': {

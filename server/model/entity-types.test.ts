@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { SalesOpportunity } from './entity-types.ts';
-import { entitySets } from './model.ts';
 import { sets } from './entity-types.ts';
+import { entitySets } from './model.ts';
 
 describe('entity types for the dashboard', () => {
   it('derive property types from the model, inherited ones included', () => {

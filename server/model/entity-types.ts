@@ -41,7 +41,9 @@ type OwnNavigations<N extends TypeName> = Defs[N] extends { navigations: infer N
 type BaseOf<N extends TypeName> = Defs[N] extends { base: infer B extends TypeName } ? Entity<B> : unknown;
 
 /** An entity of the type `N` as the service returns it: properties, and navigations when expanded. */
-export type Entity<N extends TypeName> = OwnProperties<N> & OwnNavigations<N> & BaseOf<N> & { '@odata.etag'?: string };
+export type Entity<N extends TypeName> = OwnProperties<N> &
+  OwnNavigations<N> &
+  BaseOf<N> & { '@odata.etag'?: string };
 
 export type SalesOpportunity = Entity<'Activity.SalesOpportunity'>;
 export type Phase = Entity<'Datastore.Phase.ActivitySalesOpportunity'>;

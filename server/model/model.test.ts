@@ -25,13 +25,39 @@ describe('entity model', () => {
 
   it('gives a sales opportunity the seed fields, inherited and its own', () => {
     const opportunity = model.get('Activity.SalesOpportunity')!;
-    for (const field of ['ID', '_Type', 'SortIndex', 'IsClosed', 'Probability', 'WeightedAmount', 'Subject', 'TotalMargin', 'ImportId']) {
+    for (const field of [
+      'ID',
+      '_Type',
+      'SortIndex',
+      'IsClosed',
+      'Probability',
+      'WeightedAmount',
+      'Subject',
+      'TotalMargin',
+      'ImportId',
+    ]) {
       expect(opportunity.properties.has(field), field).toBe(true);
     }
     expect([...opportunity.references.keys()].sort()).toEqual(
-      ['Activity', 'Contact', 'LostReason', 'LostToCompetitor', 'Phase', 'Pipeline', 'PriceList', 'Relationship', 'SalesRepresentative', 'Source'].sort(),
+      [
+        'Activity',
+        'Contact',
+        'LostReason',
+        'LostToCompetitor',
+        'Phase',
+        'Pipeline',
+        'PriceList',
+        'Relationship',
+        'SalesRepresentative',
+        'Source',
+      ].sort(),
     );
-    expect([...opportunity.collections.keys()].sort()).toEqual(['Involved', 'LinkedActivities', 'ProductLines', 'TimeRegistrations']);
+    expect([...opportunity.collections.keys()].sort()).toEqual([
+      'Involved',
+      'LinkedActivities',
+      'ProductLines',
+      'TimeRegistrations',
+    ]);
     expect(opportunity.table).toBe('activity');
   });
 
@@ -50,6 +76,8 @@ describe('entity model', () => {
     const owners = referencesTo(model.get('Relationship.Organization.Competitor')!).map(
       (r) => `${r.owner.name}.${r.reference.name}`,
     );
-    expect(owners).toEqual(expect.arrayContaining(['Activity.Relationship', 'Activity.SalesOpportunity.LostToCompetitor']));
+    expect(owners).toEqual(
+      expect.arrayContaining(['Activity.Relationship', 'Activity.SalesOpportunity.LostToCompetitor']),
+    );
   });
 });

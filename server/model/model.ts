@@ -1,7 +1,7 @@
 // The entity model resolved for use: inheritance flattened, entity sets named, SQL columns
 // assigned. Every other part of the service (schema, $metadata, validation, query planning)
 // reads the model through these structures.
-import type { CollectionDef, EdmType, EntityTypeDef, PropertyDef, ReferenceDef } from './define.ts';
+import type { CollectionDef, EntityTypeDef, PropertyDef, ReferenceDef } from './define.ts';
 import { entityTypes } from './entities.ts';
 
 export interface Property extends PropertyDef {
@@ -48,7 +48,6 @@ export interface EntityType {
 }
 
 export const setNameOf = (typeName: string) => typeName.replaceAll('.', '_');
-
 
 function resolve(defs: Record<string, EntityTypeDef>): Map<string, EntityType> {
   const types = new Map<string, EntityType>();
@@ -99,7 +98,8 @@ function resolve(defs: Record<string, EntityTypeDef>): Map<string, EntityType> {
   }
   for (const type of types.values()) {
     for (const nav of [...type.references.values(), ...type.collections.values()]) {
-      if (!types.has(nav.target)) throw new Error(`Model error: ${type.name}.${nav.name} targets unknown ${nav.target}`);
+      if (!types.has(nav.target))
+        throw new Error(`Model error: ${type.name}.${nav.name} targets unknown ${nav.target}`);
     }
     for (const col of type.collections.values()) {
       const inverse = types.get(col.target)!.references.get(col.inverse);
@@ -137,10 +137,12 @@ export function referencesTo(type: EntityType) {
   for (let t: EntityType | undefined = type; t; t = t.base) targets.add(t.name);
   for (const owner of model.values()) {
     for (const reference of owner.references.values()) {
-      if (reference.declaredBy === owner.name && targets.has(reference.target)) found.push({ owner, reference });
+      if (reference.declaredBy === owner.name && targets.has(reference.target))
+        found.push({ owner, reference });
     }
   }
   return found;
 }
 
-export const isNavigation = (type: EntityType, name: string) => type.references.has(name) || type.collections.has(name);
+export const isNavigation = (type: EntityType, name: string) =>
+  type.references.has(name) || type.collections.has(name);

@@ -6,7 +6,16 @@ import { model } from '../model/model.ts';
 import type { ArithmeticOp, ComparisonOp, Expr, LiteralExpr, PathExpr } from '../query/ast.ts';
 import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts';
 
-export type ValueType = 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'guid' | 'timeofday' | 'duration' | 'null';
+export type ValueType =
+  | 'string'
+  | 'number'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'guid'
+  | 'timeofday'
+  | 'duration'
+  | 'null';
 
 /** Where a path starts: the entity of the request (`$it`) or a lambda variable. */
 export interface Scope {
@@ -40,8 +49,8 @@ export type BoundExpr =
     };
 
 export const valueTypeOf = (edm: EdmType): ValueType =>
-  ((
-    {
+  (
+    ({
       'Edm.Guid': 'guid',
       'Edm.String': 'string',
       'Edm.Double': 'number',
@@ -49,8 +58,8 @@ export const valueTypeOf = (edm: EdmType): ValueType =>
       'Edm.Boolean': 'boolean',
       'Edm.Date': 'date',
       'Edm.DateTimeOffset': 'datetime',
-    } as const
-  )[edm]);
+    }) as const
+  )[edm];
 
 const edmName: Record<ValueType, string> = {
   string: 'Edm.String',
@@ -125,7 +134,8 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
       case 'path':
         return bindPath(e, sc);
       case 'binary': {
-        if (e.op === 'has') throw fail('The has operator applies to enumeration values; this service has no enumerations');
+        if (e.op === 'has')
+          throw fail('The has operator applies to enumeration values; this service has no enumerations');
         const left = bind(e.left, sc);
         const right = bind(e.right, sc);
         if (e.op === 'and' || e.op === 'or') {
@@ -133,7 +143,14 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
           expectType(right, ['boolean'], `the right side of ${e.op}`);
           return { kind: 'logical', type: 'boolean', op: e.op, left, right };
         }
-        if (e.op === 'eq' || e.op === 'ne' || e.op === 'gt' || e.op === 'ge' || e.op === 'lt' || e.op === 'le') {
+        if (
+          e.op === 'eq' ||
+          e.op === 'ne' ||
+          e.op === 'gt' ||
+          e.op === 'ge' ||
+          e.op === 'lt' ||
+          e.op === 'le'
+        ) {
           return bindComparison(e.op, left, right, e.pos);
         }
         expectType(left, ['number'], `the left side of ${e.op}`);
@@ -163,11 +180,16 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
         return { kind: 'negate', type: 'number', operand };
       }
       case 'call':
-        return bindCall(e.name, e.args.map((a) => bind(a, sc)));
+        return bindCall(
+          e.name,
+          e.args.map((a) => bind(a, sc)),
+        );
       case 'lambda': {
         const target = resolveMembers(e.collection, sc);
         if (target.kind !== 'collection') {
-          throw fail(`${e.op}() needs a collection navigation such as ProductLines, not '${e.collection.segments.join('/')}'`);
+          throw fail(
+            `${e.op}() needs a collection navigation such as ProductLines, not '${e.collection.segments.join('/')}'`,
+          );
         }
         const inner: Scope = {
           type: model.get(target.collection.target)!,
@@ -193,7 +215,9 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
 
   const expectType = (bound: BoundExpr, allowed: ValueType[], what: string) => {
     if (bound.type === 'null' || allowed.includes(bound.type)) return;
-    throw fail(`Expected ${allowed.map((t) => edmName[t]).join(' or ')} for ${what}, found ${edmName[bound.type]}`);
+    throw fail(
+      `Expected ${allowed.map((t) => edmName[t]).join(' or ')} for ${what}, found ${edmName[bound.type]}`,
+    );
   };
 
   const bindComparison = (op: ComparisonOp, left: BoundExpr, right: BoundExpr, pos: number): BoundExpr => {
@@ -269,7 +293,13 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
       };
     }
     if (target.kind === 'count') {
-      return { kind: 'count', type: 'number', scope: target.scope, path: target.path, collection: target.collection };
+      return {
+        kind: 'count',
+        type: 'number',
+        scope: target.scope,
+        path: target.path,
+        collection: target.collection,
+      };
     }
     throw fail(
       `'${e.segments.join('/')}' is a collection; use ${e.segments.join('/')}/$count or ${e.segments.join('/')}/any(...)`,
@@ -305,7 +335,8 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
       const last = i === segments.length - 1;
       const property = type.properties.get(name);
       if (property) {
-        if (!last) throw fail(`'${name}' is a property of ${type.name}, it has no member '${segments[i + 1]}'`);
+        if (!last)
+          throw fail(`'${name}' is a property of ${type.name}, it has no member '${segments[i + 1]}'`);
         return { kind: 'property', scope: start, path, property };
       }
       const reference = type.references.get(name);

@@ -46,9 +46,11 @@ export function typeCondition(type: EntityType): string[] | undefined {
 export const rootOf = (type: EntityType): EntityType => (type.base ? rootOf(type.base) : type);
 
 export function planRead(type: EntityType, options: ExpandOptions, depth = 0, alias = 't0'): ReadPlan {
-  if (depth > maxExpandDepth) throw badRequest(`$expand is nested more than ${maxExpandDepth} levels deep`, '$expand');
+  if (depth > maxExpandDepth)
+    throw badRequest(`$expand is nested more than ${maxExpandDepth} levels deep`, '$expand');
   if (options.levels !== undefined) throw new NotImplementedError('$levels is not supported', '$expand');
-  if (options.search !== undefined) throw new NotImplementedError('$search is not supported; use $filter with contains()', '$search');
+  if (options.search !== undefined)
+    throw new NotImplementedError('$search is not supported; use $filter with contains()', '$search');
   const scope = rootScope(type, alias);
   const filter = options.filter ? bindExpression(options.filter, scope, '$filter') : undefined;
   if (filter && filter.type !== 'boolean' && filter.type !== 'null') {
@@ -91,11 +93,20 @@ function planSelect(type: EntityType, items: SelectItem[] | undefined) {
     }
     // selecting a navigation property is allowed and changes nothing: $expand brings its records
     if ((type.references.has(name) || type.collections.has(name)) && rest.length === 0) continue;
-    if (name.includes('.')) throw new NotImplementedError(`Type-cast segments such as '${name}' are not supported`, '$select');
+    if (name.includes('.'))
+      throw new NotImplementedError(`Type-cast segments such as '${name}' are not supported`, '$select');
     if (property || type.references.has(name)) {
-      throw badRequest(`'${item.segments.join('/')}': select the property itself; use $expand for related records`, '$select');
+      throw badRequest(
+        `'${item.segments.join('/')}': select the property itself; use $expand for related records`,
+        '$select',
+      );
     }
-    throw new ODataError(400, 'UnknownProperty', `Unknown property '${name}' on ${type.name} in $select`, '$select');
+    throw new ODataError(
+      400,
+      'UnknownProperty',
+      `Unknown property '${name}' on ${type.name} in $select`,
+      '$select',
+    );
   }
   return { select: all.filter((p) => chosen.has(p)), allProperties: false };
 }
@@ -105,7 +116,8 @@ function planExpand(type: EntityType, items: ExpandItem[], depth: number, alias:
   for (const item of items) {
     if (item.path.length === 1 && item.path[0] === '*') {
       for (const navigation of [...type.references.values(), ...type.collections.values()]) {
-        if (!plans.has(navigation.name)) plans.set(navigation.name, expandOne(navigation, item, depth, alias));
+        if (!plans.has(navigation.name))
+          plans.set(navigation.name, expandOne(navigation, item, depth, alias));
       }
       continue;
     }
@@ -118,9 +130,16 @@ function planExpand(type: EntityType, items: ExpandItem[], depth: number, alias:
     const name = item.path[0];
     const navigation = type.references.get(name) ?? type.collections.get(name);
     if (!navigation) {
-      if (type.properties.has(name)) throw badRequest(`'${name}' is a property, not a navigation: $select it`, '$expand');
-      if (name.includes('.')) throw new NotImplementedError(`Type-cast segments such as '${name}' are not supported`, '$expand');
-      throw new ODataError(400, 'UnknownProperty', `Unknown navigation property '${name}' on ${type.name} in $expand`, '$expand');
+      if (type.properties.has(name))
+        throw badRequest(`'${name}' is a property, not a navigation: $select it`, '$expand');
+      if (name.includes('.'))
+        throw new NotImplementedError(`Type-cast segments such as '${name}' are not supported`, '$expand');
+      throw new ODataError(
+        400,
+        'UnknownProperty',
+        `Unknown navigation property '${name}' on ${type.name} in $expand`,
+        '$expand',
+      );
     }
     if (plans.has(name)) throw badRequest(`'${name}' is expanded twice`, '$expand');
     plans.set(name, expandOne(navigation, item, depth, alias));
@@ -128,13 +147,21 @@ function planExpand(type: EntityType, items: ExpandItem[], depth: number, alias:
   return [...plans.values()];
 }
 
-function expandOne(navigation: Reference | Collection, item: ExpandItem, depth: number, alias: string): ExpandPlan {
+function expandOne(
+  navigation: Reference | Collection,
+  item: ExpandItem,
+  depth: number,
+  alias: string,
+): ExpandPlan {
   const target = model.get(navigation.target)!;
   const options = item.options;
   if (navigation.kind === 'reference') {
     for (const option of ['filter', 'orderby', 'top', 'skip', 'count'] as const) {
       if (options[option] !== undefined) {
-        throw badRequest(`$${option} applies to collections; ${navigation.name} is a single record`, '$expand');
+        throw badRequest(
+          `$${option} applies to collections; ${navigation.name} is a single record`,
+          '$expand',
+        );
       }
     }
   }

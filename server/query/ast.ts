@@ -77,7 +77,15 @@ export interface LambdaExpr {
   pos: number;
 }
 
-export type Expr = LiteralExpr | PathExpr | BinaryExpr | InExpr | NotExpr | NegateExpr | CallExpr | LambdaExpr;
+export type Expr =
+  | LiteralExpr
+  | PathExpr
+  | BinaryExpr
+  | InExpr
+  | NotExpr
+  | NegateExpr
+  | CallExpr
+  | LambdaExpr;
 
 export interface OrderByItem {
   expr: Expr;
@@ -116,7 +124,13 @@ export type ApplyStep =
 
 export type AggregateItem =
   /** `Amount with sum as Total` */
-  | { kind: 'with'; expr: Expr; method: 'sum' | 'min' | 'max' | 'average' | 'countdistinct'; alias: string; pos: number }
+  | {
+      kind: 'with';
+      expr: Expr;
+      method: 'sum' | 'min' | 'max' | 'average' | 'countdistinct';
+      alias: string;
+      pos: number;
+    }
   /** `$count as Count` */
   | { kind: 'count'; alias: string; pos: number };
 

@@ -1,8 +1,8 @@
 // Turns a checked expression into SQL. Every value from the URL becomes a bound parameter.
 import { type RawBuilder, sql } from 'kysely';
 import { escapeLike, type SqlDialect } from '../db/dialect.ts';
-import { model, type Reference } from '../model/model.ts';
 import type { EdmType } from '../model/define.ts';
+import { model, type Reference } from '../model/model.ts';
 import type { BoundExpr, Scope } from '../plan/bind-expression.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -27,7 +27,13 @@ export function columnSql(scopeAlias: string, path: Reference[], column: string,
 }
 
 /** The rows of a collection navigation that belong to the entity a path leads to. */
-function collectionRows(scope: Scope, path: Reference[], collectionTarget: string, inverse: string, alias: string) {
+function collectionRows(
+  scope: Scope,
+  path: Reference[],
+  collectionTarget: string,
+  inverse: string,
+  alias: string,
+) {
   const target = model.get(collectionTarget)!;
   const inverseColumn = target.references.get(inverse)!.column;
   const owner = columnSql(scope.alias, path, 'ID');
@@ -55,7 +61,8 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       case 'not':
         return sql`(NOT ${predicate(e.operand, !negated)})`;
       default: {
-        const leaf = e.kind === 'column' || e.kind === 'literal' ? sql`(${value(e)} = ${truth(true)})` : value(e);
+        const leaf =
+          e.kind === 'column' || e.kind === 'literal' ? sql`(${value(e)} = ${truth(true)})` : value(e);
         return negated ? sql`COALESCE(${leaf}, ${truth(false)})` : leaf;
       }
     }
@@ -98,7 +105,13 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       case 'call':
         return call(e);
       case 'lambda': {
-        const rows = collectionRows(e.scope, e.path, e.collection.target, e.collection.inverse, e.inner.alias);
+        const rows = collectionRows(
+          e.scope,
+          e.path,
+          e.collection.target,
+          e.collection.inverse,
+          e.inner.alias,
+        );
         if (e.op === 'any') {
           const condition = e.predicate ? sql` AND ${predicate(e.predicate, false)}` : sql``;
           return sql`EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where}${condition})`;

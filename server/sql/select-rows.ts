@@ -11,7 +11,10 @@ export type Row = Record<string, unknown> & { ID: string; _Type: string; _Versio
 
 /** Expanded records hang off a row under this key, by navigation name. */
 export const expandedKey = Symbol('expanded');
-export type ExpandedRow = Row & { [expandedKey]?: Record<string, ExpandedRow | ExpandedRow[] | null>; [countKey]?: Record<string, number> };
+export type ExpandedRow = Row & {
+  [expandedKey]?: Record<string, ExpandedRow | ExpandedRow[] | null>;
+  [countKey]?: Record<string, number>;
+};
 export const countKey = Symbol('count');
 
 type Sql = RawBuilder<unknown>;
@@ -30,7 +33,8 @@ export function columnsOf(plan: ReadPlan): string[] {
   const columns = new Set<string>(['ID', '_Type', versionColumn]);
   const types = plan.allProperties ? plan.type.typeNames.map((name) => model.get(name)!) : [plan.type];
   for (const type of types) {
-    for (const property of plan.allProperties ? type.properties.values() : plan.select) columns.add(property.column);
+    for (const property of plan.allProperties ? type.properties.values() : plan.select)
+      columns.add(property.column);
   }
   for (const expand of plan.expand) {
     if (expand.navigation.kind === 'reference') columns.add(expand.navigation.column);
@@ -65,7 +69,11 @@ const fromSql = (plan: ReadPlan) => sql`${sql.table(plan.type.table)} AS ${sql.i
 const selectList = (plan: ReadPlan) =>
   sql.join(columnsOf(plan).map((c) => sql`${sql.ref(`${plan.scope.alias}.${c}`)}`));
 
-export async function selectRows(store: Store, query: RowQuery, ctx: ExpressionContext): Promise<ExpandedRow[]> {
+export async function selectRows(
+  store: Store,
+  query: RowQuery,
+  ctx: ExpressionContext,
+): Promise<ExpandedRow[]> {
   const { plan } = query;
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
@@ -76,7 +84,9 @@ export async function selectRows(store: Store, query: RowQuery, ctx: ExpressionC
 }
 
 export async function countRows(store: Store, plan: ReadPlan, ctx: ExpressionContext, where: Sql[] = []) {
-  const statement = sql<{ n: number | string }>`SELECT COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, where))}`;
+  const statement = sql<{
+    n: number | string;
+  }>`SELECT COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, where))}`;
   const { rows } = await statement.execute(store.db);
   return Number(rows[0].n);
 }
@@ -101,7 +111,12 @@ const attach = (row: ExpandedRow, name: string, value: ExpandedRow | ExpandedRow
   row[expandedKey][name] = value;
 };
 
-async function expandReference(store: Store, expand: ExpandPlan, rows: ExpandedRow[], ctx: ExpressionContext) {
+async function expandReference(
+  store: Store,
+  expand: ExpandPlan,
+  rows: ExpandedRow[],
+  ctx: ExpressionContext,
+) {
   if (expand.navigation.kind !== 'reference') return;
   const column = expand.navigation.column;
   const keys = [...new Set(rows.map((r) => r[column]).filter((k): k is string => typeof k === 'string'))];
@@ -110,7 +125,10 @@ async function expandReference(store: Store, expand: ExpandPlan, rows: ExpandedR
   for (const chunk of chunks(keys)) {
     const related = await selectRows(
       store,
-      { plan: { ...expand.read, typeNames: undefined }, where: [sql`${sql.ref(`${alias}.ID`)} IN (${sql.join(chunk)})`] },
+      {
+        plan: { ...expand.read, typeNames: undefined },
+        where: [sql`${sql.ref(`${alias}.ID`)} IN (${sql.join(chunk)})`],
+      },
       ctx,
     );
     for (const r of related) found.set(r.ID, r);
@@ -121,7 +139,12 @@ async function expandReference(store: Store, expand: ExpandPlan, rows: ExpandedR
   }
 }
 
-async function expandCollection(store: Store, expand: ExpandPlan, rows: ExpandedRow[], ctx: ExpressionContext) {
+async function expandCollection(
+  store: Store,
+  expand: ExpandPlan,
+  rows: ExpandedRow[],
+  ctx: ExpressionContext,
+) {
   if (expand.navigation.kind !== 'collection') return;
   const plan = expand.read;
   const target: EntityType = plan.type;
@@ -137,7 +160,9 @@ async function expandCollection(store: Store, expand: ExpandPlan, rows: Expanded
     if (windowed) {
       // a page per parent: number each parent's rows in order, keep the wanted window
       const upper = plan.top !== undefined ? sql` AND ${sql.id('_rn')} <= ${plan.skip + plan.top}` : sql``;
-      const statement = sql<ExpandedRow & { _rn: number; _count: number }>`SELECT * FROM (SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')}, ROW_NUMBER() OVER (PARTITION BY ${parentRef} ORDER BY ${orderSql(plan, ctx)}) AS ${sql.id('_rn')}, COUNT(*) OVER (PARTITION BY ${parentRef}) AS ${sql.id('_count')} FROM ${fromSql(plan)} WHERE ${conditions}) AS ${sql.id('w')} WHERE ${sql.id('_rn')} > ${plan.skip}${upper} ORDER BY ${sql.id('_parent')}, ${sql.id('_rn')}`;
+      const statement = sql<
+        ExpandedRow & { _rn: number; _count: number }
+      >`SELECT * FROM (SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')}, ROW_NUMBER() OVER (PARTITION BY ${parentRef} ORDER BY ${orderSql(plan, ctx)}) AS ${sql.id('_rn')}, COUNT(*) OVER (PARTITION BY ${parentRef}) AS ${sql.id('_count')} FROM ${fromSql(plan)} WHERE ${conditions}) AS ${sql.id('w')} WHERE ${sql.id('_rn')} > ${plan.skip}${upper} ORDER BY ${sql.id('_parent')}, ${sql.id('_rn')}`;
       related = (await statement.execute(store.db)).rows;
       await loadExpansions(store, plan, related, ctx);
     } else {
@@ -156,7 +181,10 @@ async function expandCollection(store: Store, expand: ExpandPlan, rows: Expanded
     // parents whose rows all fall outside the window still need their count
     const missing = rows.filter((r) => !counts.has(r.ID)).map((r) => r.ID);
     for (const chunk of chunks(missing)) {
-      const statement = sql<{ p: string; n: number }>`SELECT ${parentRef} AS ${sql.id('p')}, COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`]))} GROUP BY ${parentRef}`;
+      const statement = sql<{
+        p: string;
+        n: number;
+      }>`SELECT ${parentRef} AS ${sql.id('p')}, COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`]))} GROUP BY ${parentRef}`;
       for (const r of (await statement.execute(store.db)).rows) counts.set(r.p, Number(r.n));
     }
   }

@@ -30,7 +30,9 @@ const refused = (target: string, message: string) =>
   ]);
 
 export function displayName(type: EntityType, record: DbRecord): string | null {
-  const parts = type.displayName.map((p) => record[p]).filter((v) => v !== null && v !== undefined && v !== '');
+  const parts = type.displayName
+    .map((p) => record[p])
+    .filter((v) => v !== null && v !== undefined && v !== '');
   return parts.length ? parts.join(' ') : null;
 }
 
@@ -91,7 +93,10 @@ async function opportunityRules(store: Store, change: Change) {
     const closedAt = phase.IsWon ? 100 : phase.IsLost ? 0 : undefined;
     if (closedAt !== undefined) {
       if (written.has('Probability') && record.Probability !== closedAt) {
-        throw refused('Probability', `a ${phase.IsWon ? 'won' : 'lost'} phase closes the opportunity at ${closedAt}`);
+        throw refused(
+          'Probability',
+          `a ${phase.IsWon ? 'won' : 'lost'} phase closes the opportunity at ${closedAt}`,
+        );
       }
       record.Probability = closedAt;
       record.IsClosed = true;
@@ -103,14 +108,18 @@ async function opportunityRules(store: Store, change: Change) {
   const amount = record.EstimatedAmount;
   const probability = record.Probability;
   record.WeightedAmount =
-    typeof amount === 'number' && typeof probability === 'number' ? round2((amount * probability) / 100) : null;
+    typeof amount === 'number' && typeof probability === 'number'
+      ? round2((amount * probability) / 100)
+      : null;
 }
 
 async function activityRules(store: Store, change: Change) {
   const { record } = change;
   if (!change.before) {
     const year = change.now.slice(0, 4);
-    const next = await sql<{ Value: number }>`INSERT INTO ${sql.table(sequenceTable)} ("Name", "Value") VALUES (${`Activity.Number.${year}`}, 1) ON CONFLICT ("Name") DO UPDATE SET "Value" = ${sql.table(sequenceTable)}."Value" + 1 RETURNING "Value"`.execute(
+    const next = await sql<{
+      Value: number;
+    }>`INSERT INTO ${sql.table(sequenceTable)} ("Name", "Value") VALUES (${`Activity.Number.${year}`}, 1) ON CONFLICT ("Name") DO UPDATE SET "Value" = ${sql.table(sequenceTable)}."Value" + 1 RETURNING "Value"`.execute(
       store.db,
     );
     record.Number = `${year}-${String(next.rows[0].Value).padStart(5, '0')}`;
@@ -166,10 +175,15 @@ export async function afterWrite(store: Store, change: Change) {
   const { type, record, before } = change;
   if (isA(type, 'ProductLine')) {
     await recomputeActivityTotals(store, record.ActivityID, change.now);
-    if (before && before.ActivityID !== record.ActivityID) await recomputeActivityTotals(store, before.ActivityID, change.now);
+    if (before && before.ActivityID !== record.ActivityID)
+      await recomputeActivityTotals(store, before.ActivityID, change.now);
   }
   if (isA(type, 'Activity') && before && (changed(change, 'Currency') || changed(change, 'IsVatIncluded'))) {
-    const lines = await store.db.selectFrom('productline').selectAll().where('ActivityID', '=', record.ID).execute();
+    const lines = await store.db
+      .selectFrom('productline')
+      .selectAll()
+      .where('ActivityID', '=', record.ID)
+      .execute();
     for (const line of lines) {
       await store.db
         .updateTable('productline')
@@ -207,7 +221,9 @@ export async function recomputeActivityTotals(store: Store, activityId: unknown,
       sql<number>`COALESCE(SUM("TotalExcludingVat"), 0)`.as('excluding'),
       sql<number>`COALESCE(SUM("TotalIncludingVat"), 0)`.as('including'),
       sql<number>`COALESCE(SUM("VatAmount"), 0)`.as('vat'),
-      sql<number>`COALESCE(SUM("Quantity" * "Price" * COALESCE("DiscountPercentage", 0) / 100), 0)`.as('discount'),
+      sql<number>`COALESCE(SUM("Quantity" * "Price" * COALESCE("DiscountPercentage", 0) / 100), 0)`.as(
+        'discount',
+      ),
       sql<number>`COALESCE(SUM("Quantity" * COALESCE("PurchasePrice", 0)), 0)`.as('purchase'),
     ])
     .executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { PropertyDef } from '../model/define.ts';
 import { type EntityType, entitySets, model } from '../model/model.ts';
-import { type ErrorDetail, ODataError, NotImplementedError } from '../query/errors.ts';
+import { type ErrorDetail, NotImplementedError, ODataError } from '../query/errors.ts';
 
 export const guidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -26,15 +26,21 @@ function schemaFor(property: PropertyDef): z.ZodType {
       break;
     case 'Edm.String': {
       let s = z.string();
-      if (property.maxLength) s = s.max(property.maxLength, `must be at most ${property.maxLength} characters`);
-      if (property.pattern) s = s.regex(new RegExp(property.pattern.regex), `must be ${property.pattern.description}`);
+      if (property.maxLength)
+        s = s.max(property.maxLength, `must be at most ${property.maxLength} characters`);
+      if (property.pattern)
+        s = s.regex(new RegExp(property.pattern.regex), `must be ${property.pattern.description}`);
       schema = s;
       break;
     }
     case 'Edm.Double':
     case 'Edm.Int32': {
       let n = z.number({ error: 'must be a number' });
-      if (property.type === 'Edm.Int32') n = n.int('must be a whole number').min(-int32).max(int32 - 1);
+      if (property.type === 'Edm.Int32')
+        n = n
+          .int('must be a whole number')
+          .min(-int32)
+          .max(int32 - 1);
       if (property.min !== undefined) n = n.min(property.min, `must be at least ${property.min}`);
       if (property.max !== undefined) n = n.max(property.max, `must be at most ${property.max}`);
       schema = n;
@@ -48,7 +54,10 @@ function schemaFor(property: PropertyDef): z.ZodType {
       break;
     case 'Edm.DateTimeOffset':
       schema = z.iso
-        .datetime({ offset: true, error: 'must be a date-time with offset such as 2026-01-01T09:00:00+01:00' })
+        .datetime({
+          offset: true,
+          error: 'must be a date-time with offset such as 2026-01-01T09:00:00+01:00',
+        })
         .transform((s) => new Date(s).toISOString());
       break;
   }
@@ -88,7 +97,10 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
       const reference = type.references.get(name);
       if (!reference) {
         if (type.collections.has(name)) {
-          throw new NotImplementedError(`Binding the collection ${name} is not supported; link from the other side`, key);
+          throw new NotImplementedError(
+            `Binding the collection ${name} is not supported; link from the other side`,
+            key,
+          );
         }
         problem(key, `${type.name} has no single-valued navigation '${name}'`, 'UnknownProperty');
         continue;
@@ -112,12 +124,14 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
     if (property) {
       if (key === 'ID') {
         const parsed = schemasOfType.get('ID')!.safeParse(value);
-        if (!parsed.success || typeof value !== 'string') problem(key, 'must be a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6');
+        if (!parsed.success || typeof value !== 'string')
+          problem(key, 'must be a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6');
         else id = value.toLowerCase();
         continue;
       }
       if (key === '_Type') {
-        if (value !== type.name) problem(key, `is ${type.name} for this entity set and cannot be changed`, 'ReadOnly');
+        if (value !== type.name)
+          problem(key, `is ${type.name} for this entity set and cannot be changed`, 'ReadOnly');
         continue;
       }
       if (echoedFields.has(key)) continue;
@@ -146,7 +160,10 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
       }
       const linkId = linkIdOf(value);
       if (linkId === 'deep') {
-        problem(key, 'links are written as {"ID": "<guid>"}; changing the linked record through this one is not supported');
+        problem(
+          key,
+          'links are written as {"ID": "<guid>"}; changing the linked record through this one is not supported',
+        );
       } else if (!linkId) {
         problem(key, 'must be {"ID": "<guid>"} or null');
       } else {
@@ -168,13 +185,16 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
       if (property.required && !values.has(property.name)) problem(property.name, 'is required');
     }
     for (const reference of type.references.values()) {
-      if (reference.required && !links.get(reference.name)) problem(reference.name, 'is required: link it with {"ID": "<guid>"}');
+      if (reference.required && !links.get(reference.name))
+        problem(reference.name, 'is required: link it with {"ID": "<guid>"}');
     }
   }
 
   if (problems.length > 0) {
     const message =
-      problems.length === 1 ? problems[0].message : `${problems.length} fields are invalid: ${problems.map((p) => p.message).join('; ')}`;
+      problems.length === 1
+        ? problems[0].message
+        : `${problems.length} fields are invalid: ${problems.map((p) => p.message).join('; ')}`;
     throw new ODataError(400, problems[0].code, message, problems[0].target, problems);
   }
   return { values, links, id };

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
+import { typeNameFromCsdl } from '../model/csdl-names.ts';
 import { type EntityType, model, referencesTo } from '../model/model.ts';
 import { type ErrorDetail, ODataError } from '../query/errors.ts';
 import { afterWrite, applyRules, type Change, recomputeActivityTotals } from './business-rules.ts';
-import { typeNameFromCsdl } from '../model/csdl-names.ts';
 import { type DbRecord, loadRecord, toDatabaseRow, typeInSet } from './records.ts';
 import { type ValidatedBody, validateBody } from './validate-body.ts';
 
@@ -44,7 +44,12 @@ function concreteTypeFor(set: EntityType, body: unknown): EntityType {
     const name = typeNameFromCsdl(named, (n) => model.has(n));
     const type = name ? model.get(name) : undefined;
     if (!type || !name || !set.typeNames.includes(name)) {
-      throw new ODataError(400, 'InvalidType', `${named} is not a type of the entity set ${set.setName}`, '@odata.type');
+      throw new ODataError(
+        400,
+        'InvalidType',
+        `${named} is not a type of the entity set ${set.setName}`,
+        '@odata.type',
+      );
     }
     if (!type.abstract) return type;
   }
@@ -58,25 +63,37 @@ function concreteTypeFor(set: EntityType, body: unknown): EntityType {
   );
 }
 
-export async function createEntity(store: Store, set: EntityType, body: unknown, now: string): Promise<WriteResult> {
+export async function createEntity(
+  store: Store,
+  set: EntityType,
+  body: unknown,
+  now: string,
+): Promise<WriteResult> {
   const type = concreteTypeFor(set, body);
   const input = validateBody(type, body, 'update');
   // An ID or ImportId that exists makes the create an update: clients retry creates safely.
   const existingId =
     input.id ??
     (input.values.has('ImportId') && input.values.get('ImportId') !== null
-      ? ((await store.db
-          .selectFrom(type.table)
-          .select('ID')
-          .where('ImportId', '=', input.values.get('ImportId') as string)
-          .executeTakeFirst()) as { ID: string } | undefined)?.ID
+      ? (
+          (await store.db
+            .selectFrom(type.table)
+            .select('ID')
+            .where('ImportId', '=', input.values.get('ImportId') as string)
+            .executeTakeFirst()) as { ID: string } | undefined
+        )?.ID
       : undefined);
   if (existingId) {
     const existing = await loadRecord(store, type, existingId);
     if (existing) {
       const existingType = typeInSet(set, existing);
       if (!existingType) {
-        throw new ODataError(409, 'Conflict', `ID ${existingId} belongs to a ${existing._Type}, not to ${set.setName}`, 'ID');
+        throw new ODataError(
+          409,
+          'Conflict',
+          `ID ${existingId} belongs to a ${existing._Type}, not to ${set.setName}`,
+          'ID',
+        );
       }
       return save(store, existingType, existing, validateBody(existingType, body, 'update'), now);
     }
@@ -144,7 +161,10 @@ async function save(
     // another writer got in between our read and our write
     if (Number(result.numUpdatedRows) !== 1) throw preconditionFailed();
   } else {
-    await store.db.insertInto(type.table).values(toDatabaseRow(store, type, record)).execute();
+    await store.db
+      .insertInto(type.table)
+      .values(toDatabaseRow(store, type, record))
+      .execute();
   }
   await afterWrite(store, change);
   return { id: record.ID as string, type, created: !before };
@@ -180,7 +200,13 @@ async function checkLinks(store: Store, type: EntityType, input: ValidatedBody) 
     }
   }
   if (problems.length) {
-    throw new ODataError(400, 'LinkNotFound', problems.map((p) => p.message).join('; '), problems[0].target, problems);
+    throw new ODataError(
+      400,
+      'LinkNotFound',
+      problems.map((p) => p.message).join('; '),
+      problems[0].target,
+      problems,
+    );
   }
 }
 
@@ -234,4 +260,3 @@ async function refuseWhileLinked(store: Store, type: EntityType, id: string, see
     for (const row of linked) await refuseWhileLinked(store, model.get(row._Type)!, row.ID, seen);
   }
 }
-

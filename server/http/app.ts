@@ -83,11 +83,14 @@ export function createApp(options: AppOptions) {
     `${apiBasePath}/*`,
     bodyLimit({
       maxSize: maxBodyBytes,
-      onError: (c) =>
-        errorResponse(
+      onError: (c) => {
+        // the rest of the body stays unread: the connection cannot carry another request
+        c.header('Connection', 'close');
+        return errorResponse(
           c,
           new ODataError(413, 'PayloadTooLarge', `The request body is larger than ${maxBodyBytes} bytes`),
-        ),
+        );
+      },
     }),
   );
   const odata = (c: Context) => handleOData(store, c, apiBasePath);

@@ -49,7 +49,7 @@ export function parseResourcePath(path: string): ResourcePath {
       suffix = part;
       return;
     }
-    const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?:\((.*)\))?$/.exec(part);
+    const match = /^(\$?[A-Za-z_][A-Za-z0-9_.]*)(?:\((.*)\))?$/.exec(part);
     if (!match) throw new ODataError(404, 'NotFound', `'${part}' is not a resource of this service`, 'path');
     const [, name, key] = match;
     segments.push(key === undefined ? { name } : { name, key: parseKey(key, name) });

@@ -180,10 +180,7 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
         return { kind: 'negate', type: 'number', operand };
       }
       case 'call':
-        return bindCall(
-          e.name,
-          e.args.map((a) => bind(a, sc)),
-        );
+        return bindCall(e.name, e.args, sc);
       case 'lambda': {
         const target = resolveMembers(e.collection, sc);
         if (target.kind !== 'collection') {
@@ -250,7 +247,7 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
     return literal;
   };
 
-  const bindCall = (name: string, args: BoundExpr[]): BoundExpr => {
+  const bindCall = (name: string, rawArgs: Expr[], sc: Scope): BoundExpr => {
     const signature = functions[name];
     if (!signature) {
       if (unsupportedFunctions.has(name) || name.startsWith('geo.')) {
@@ -258,6 +255,7 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
       }
       throw fail(`Unknown function '${name}'`);
     }
+    const args = rawArgs.map((a) => bind(a, sc));
     const max = signature.args.length;
     const min = max - (signature.optional ?? 0);
     if (args.length < min || args.length > max) {

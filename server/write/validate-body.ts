@@ -26,10 +26,11 @@ function schemaFor(property: PropertyDef): z.ZodType {
       break;
     case 'Edm.String': {
       let s = z.string();
-      if (property.maxLength)
-        s = s.max(property.maxLength, `must be at most ${property.maxLength} characters`);
+      // the pattern says best what is expected, so it speaks first
       if (property.pattern)
         s = s.regex(new RegExp(property.pattern.regex), `must be ${property.pattern.description}`);
+      if (property.maxLength)
+        s = s.max(property.maxLength, `must be at most ${property.maxLength} characters`);
       schema = s;
       break;
     }

@@ -1,0 +1,14 @@
+// Fills an empty database: the reference data always, the demo data set unless turned off.
+import type { Store } from '../db/database.ts';
+import { defaultDemoSize, generateDemoData } from './generate-demo-data.ts';
+import { createReferenceData } from './reference-data.ts';
+
+export async function seedIfEmpty(store: Store, options: { demoData: boolean; size?: number }) {
+  const existing = await store.db.selectFrom('pipeline').select('ID').limit(1).executeTakeFirst();
+  if (existing) return;
+  await store.db.transaction().execute(async (trx) => {
+    const tx = { ...store, db: trx };
+    await createReferenceData(tx);
+    if (options.demoData) await generateDemoData(tx, { opportunities: options.size ?? defaultDemoSize });
+  });
+}

@@ -1,0 +1,49 @@
+// Starts the real service on a free port for HTTP tests, with a small JSON client.
+import { afterAll, beforeAll } from 'vitest';
+import { type RunningServer, type ServerOptions, startServer } from '../start-server.ts';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface TestService {
+  server: RunningServer;
+  /** request a path under the service root ('/Pipeline?$top=1') or an absolute URL */
+  api<T = any>(path: string, init?: RequestInit & { json?: unknown }): Promise<ApiResponse<T>>;
+}
+
+export async function request<T = any>(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<ApiResponse<T>> {
+  const { json, headers, ...rest } = init;
+  const response = await fetch(url, {
+    ...rest,
+    headers: {
+      ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(headers as Record<string, string>),
+    },
+    body: json !== undefined ? JSON.stringify(json) : rest.body,
+  });
+  const text = await response.text();
+  let body: any = text;
+  if ((response.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body, text };
+}
+
+/** One service for the whole test file, stopped after it. */
+export function withTestService(options: Partial<ServerOptions> = {}): TestService {
+  const service = {} as TestService;
+  beforeAll(async () => {
+    service.server = await startServer({ databaseUrl: ':memory:', demoData: false, ...options });
+    service.api = (path, init) =>
+      request(path.startsWith('http') ? path : `${service.server.serviceRoot}${path}`, init);
+  });
+  afterAll(async () => {
+    await service.server?.close();
+  });
+  return service;
+}

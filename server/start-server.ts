@@ -15,6 +15,7 @@ export interface ServerOptions {
   demoSize?: number;
   apiToken?: string;
   staticDir?: string;
+  onQuery?: (sql: string) => void;
 }
 
 export interface RunningServer {
@@ -27,7 +28,7 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const store = openStore(options.databaseUrl);
+  const store = openStore(options.databaseUrl, { onQuery: options.onQuery });
   await ensureSchema(store);
   await seedIfEmpty(store, { demoData: options.demoData ?? true, size: options.demoSize });
   const app = createApp({ store, apiToken: options.apiToken, staticDir: options.staticDir });

@@ -16,7 +16,12 @@ export interface Store {
 
 export const defaultDatabaseUrl = 'data/dealdeck.db';
 
-export function openStore(url = defaultDatabaseUrl): Store {
+export interface StoreOptions {
+  /** called with every SQL statement run, e.g. to count queries in tests */
+  onQuery?: (sql: string) => void;
+}
+
+export function openStore(url = defaultDatabaseUrl, options: StoreOptions = {}): Store {
   if (/^postgres(ql)?:\/\//.test(url)) {
     throw new Error('PostgreSQL is not supported yet: use a SQLite file path or :memory: as DATABASE_URL');
   }
@@ -34,6 +39,10 @@ export function openStore(url = defaultDatabaseUrl): Store {
   sqlite.function('upper', { deterministic: true }, (v: unknown) =>
     typeof v === 'string' ? v.toUpperCase() : v,
   );
-  const db: Db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { onQuery } = options;
+  const db: Db = new Kysely({
+    dialect: new SqliteDialect({ database: sqlite }),
+    log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
+  });
   return { db, dialect: sqliteDialect, close: () => db.destroy() };
 }

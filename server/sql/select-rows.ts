@@ -177,10 +177,10 @@ async function expandCollection(
       if (r._count !== undefined) counts.set(parent, Number(r._count));
     }
   }
-  if (plan.count) {
-    // parents whose rows all fall outside the window still need their count
-    const missing = rows.filter((r) => !counts.has(r.ID)).map((r) => r.ID);
-    for (const chunk of chunks(missing)) {
+  if (plan.count && plan.skip > 0) {
+    // with $skip, a parent's rows may all fall before the window: count them apart.
+    // (Without $skip, a parent with no row in the window has none at all.)
+    for (const chunk of chunks(rows.map((r) => r.ID))) {
       const statement = sql<{
         p: string;
         n: number;

@@ -5,11 +5,14 @@ import type { Context } from 'hono';
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { csdlXml } from '../model/csdl.ts';
+import type { EdmType } from '../model/define.ts';
 import { type EntityType, model } from '../model/model.ts';
+import { type ApplyPlan, planApply } from '../plan/plan-apply.ts';
 import { planRead, type ReadPlan } from '../plan/plan-read.ts';
 import type { QueryOptions } from '../query/ast.ts';
 import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts';
 import { parseQueryOptions } from '../query/parse-query-options.ts';
+import { aggregateRows, shapeAggregateRow } from '../sql/aggregate-rows.ts';
 import type { ExpressionContext } from '../sql/expression-sql.ts';
 import { countRows, selectRows } from '../sql/select-rows.ts';
 import { loadRecord } from '../write/records.ts';
@@ -137,7 +140,7 @@ function selectFragment(plan: ReadPlan) {
   return plan.allProperties ? '' : `(${plan.select.map((p) => p.name).join(',')})`;
 }
 
-function parentCondition(plan: ReadPlan, target: Target) {
+function parentCondition(plan: Pick<ReadPlan, 'scope'>, target: Target) {
   if ((target.kind === 'collection' || target.kind === 'entity') && target.parent) {
     return [sql`${sql.ref(`${plan.scope.alias}.${target.parent.column}`)} = ${target.parent.ownerId}`];
   }
@@ -201,7 +204,7 @@ async function get(ctx: RequestContext, target: Target, rawValue: boolean): Prom
       return ctx.c.body(null, 304, { ETag: etagOf(row) });
     return entityResponse(ctx, plan, row);
   }
-  if (ctx.options.apply) throw new NotImplementedError('$apply is not supported yet', '$apply');
+  if (ctx.options.apply) return getAggregate(ctx, target);
   return getCollection(ctx, target);
 }
 
@@ -240,6 +243,38 @@ async function getCollection(ctx: RequestContext, target: Extract<Target, { kind
   body.value = rows.map((row) => serializeEntity(row, plan, serialize));
   if (more) body['@odata.nextLink'] = nextLink(ctx, token + limit);
   return odataJson(ctx.c, body, 200, page.applied ? { 'Preference-Applied': page.applied } : {});
+}
+
+async function getAggregate(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {
+  const { options } = ctx;
+  for (const name of ['select', 'expand', 'skiptoken'] as const) {
+    if (options[name] !== undefined) throw badRequest(`$${name} cannot be combined with $apply`, `$${name}`);
+  }
+  if (options.filter) {
+    throw new NotImplementedError(
+      '$filter together with $apply is not supported: put filter() first in $apply',
+      '$filter',
+    );
+  }
+  const plan = planApply(target.type, options.apply!, options);
+  const where = parentCondition(plan, target);
+  const rows = await aggregateRows(ctx.store, plan, ctx.expression, where);
+  const body: Json = { '@odata.context': contextUrl(ctx, `${target.type.setName}(${applyContext(plan)})`) };
+  if (options.count) {
+    body['@odata.count'] = (
+      await aggregateRows(ctx.store, { ...plan, top: undefined, skip: 0 }, ctx.expression, where)
+    ).length;
+  }
+  const fromDatabase = (edm: string, value: unknown) => ctx.store.dialect.fromDatabase(edm as EdmType, value);
+  body.value = rows.map((row) => shapeAggregateRow(plan, row, fromDatabase));
+  return odataJson(ctx.c, body);
+}
+
+function applyContext(plan: ApplyPlan) {
+  const keys = plan.groupBy.map((k) =>
+    k.path.length > 1 ? `${k.path[0]}(${k.path.slice(1).join('/')})` : k.path[0],
+  );
+  return [...keys, ...plan.aggregates.map((a) => a.alias)].join(',');
 }
 
 function nextLink(ctx: RequestContext, token: number) {

@@ -78,6 +78,16 @@ function entitySetXml(type: EntityType): string {
   ].join('\n');
 }
 
+/** `$apply` as far as the service implements it; clients look for this to aggregate on the server. */
+const applySupportedXml = `        <Annotation Term="Aggregation.ApplySupported">
+          <Record>
+            <PropertyValue Property="Transformations">
+              <Collection><String>filter</String><String>groupby</String><String>aggregate</String></Collection>
+            </PropertyValue>
+            <PropertyValue Property="Rollup" EnumMember="Aggregation.RollupType/None"/>
+          </Record>
+        </Annotation>`;
+
 export function csdlXml(): string {
   const types = [...model.values()];
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -88,11 +98,15 @@ export function csdlXml(): string {
   <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Validation.V1.xml">
     <edmx:Include Namespace="Org.OData.Validation.V1" Alias="Validation"/>
   </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Aggregation.V1.xml">
+    <edmx:Include Namespace="Org.OData.Aggregation.V1" Alias="Aggregation"/>
+  </edmx:Reference>
   <edmx:DataServices>
     <Schema Namespace="${namespace}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
 ${types.map(entityTypeXml).join('\n')}
       <EntityContainer Name="Container">
 ${types.map(entitySetXml).join('\n')}
+${applySupportedXml}
       </EntityContainer>
     </Schema>
   </edmx:DataServices>

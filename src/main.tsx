@@ -1,17 +1,16 @@
+import './index.css';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { createQueryClient } from './app/query-client';
 
-function App() {
-  return (
-    <main>
-      <h1>Dealdeck</h1>
-      <p>The pipeline board is on its way. The OData service runs at /v1/odata.</p>
-    </main>
-  );
-}
+const queryClient = createQueryClient();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

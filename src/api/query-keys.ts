@@ -1,0 +1,17 @@
+// Query keys per entity set and query. Board keys nest under the pipeline so one
+// invalidation refreshes every column and the column sums together.
+import type { ODataFilter } from './odata-filter';
+
+export const queryKeys = {
+  all: ['odata'] as const,
+  pipelines: () => [...queryKeys.all, 'Pipeline'] as const,
+  phases: (pipelineId: string) => [...queryKeys.all, 'Phase', pipelineId] as const,
+  lookup: (set: string) => [...queryKeys.all, 'lookup', set] as const,
+  organizations: (search: string) => [...queryKeys.all, 'Relationship_Organization', search] as const,
+  board: (pipelineId: string) => [...queryKeys.all, 'board', pipelineId] as const,
+  column: (pipelineId: string, phaseId: string, filter: ODataFilter) =>
+    [...queryKeys.board(pipelineId), 'column', phaseId, filter] as const,
+  columnTotals: (pipelineId: string, filter: ODataFilter) =>
+    [...queryKeys.board(pipelineId), 'totals', filter] as const,
+  opportunity: (id: string) => [...queryKeys.all, 'Activity_SalesOpportunity', id] as const,
+};

@@ -1,0 +1,440 @@
+// The opportunity drawer: every field, grouped as a rep thinks about a deal, edited in place.
+// The server's validation messages appear at the field they name.
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { phasesQuery, repName, salesRepsQuery, sourcesQuery } from '../../api/lookup-queries';
+import { describeError, ODataRequestError } from '../../api/odata-error';
+import { formatDate, formatMoney } from '../../lib/format';
+import { Button } from '../../ui/Button';
+import { Dialog, useModalFocus } from '../../ui/Dialog';
+import { Field, inputClass } from '../../ui/Field';
+import { CloseIcon, TrashIcon } from '../../ui/icons';
+import { ErrorState, Skeleton } from '../../ui/StateViews';
+import { showToast } from '../../ui/toast-store';
+import { type OpportunityDetail, opportunityQuery } from '../api/opportunity-query';
+import { useDeleteOpportunity, useUpdateOpportunity } from '../api/use-opportunity-mutations';
+import { changesOf, formFields, formOf, type OpportunityForm } from '../opportunity-form';
+import { ProductLinesTable } from './ProductLinesTable';
+
+export function OpportunityDrawer({ id, onClose }: { id: string; onClose: () => void }) {
+  const query = useQuery(opportunityQuery(id));
+  const panelRef = useRef<HTMLDivElement>(null);
+  const titleId = useId();
+  useModalFocus(panelRef, onClose);
+  return (
+    <div className="fixed inset-0 z-40 flex justify-end">
+      <button
+        type="button"
+        aria-label="Close"
+        tabIndex={-1}
+        className="absolute inset-0 bg-slate-900/30"
+        onClick={onClose}
+      />
+      <div
+        ref={panelRef}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        className="relative flex h-full w-full max-w-xl flex-col bg-white shadow-2xl outline-none"
+      >
+        {query.isPending ? (
+          <DrawerSkeleton titleId={titleId} onClose={onClose} />
+        ) : query.isError ? (
+          <div className="p-6">
+            <DrawerTitle titleId={titleId} onClose={onClose}>
+              Opportunity
+            </DrawerTitle>
+            <div className="mt-6">
+              <ErrorState
+                message={
+                  query.error instanceof ODataRequestError && query.error.status === 404
+                    ? 'This opportunity no longer exists.'
+                    : describeError(query.error)
+                }
+                onRetry={() => query.refetch()}
+              />
+            </div>
+          </div>
+        ) : (
+          <DrawerContent
+            key={query.data['@odata.etag']}
+            opportunity={query.data}
+            titleId={titleId}
+            onClose={onClose}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function DrawerTitle({
+  titleId,
+  onClose,
+  children,
+}: {
+  titleId: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex items-start gap-3">
+      <h2 id={titleId} className="flex-1 text-lg leading-snug font-semibold text-slate-900">
+        {children}
+      </h2>
+      <button
+        type="button"
+        onClick={onClose}
+        aria-label="Close opportunity"
+        className="rounded-md p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-900"
+      >
+        <CloseIcon width={18} height={18} />
+      </button>
+    </div>
+  );
+}
+
+function DrawerSkeleton({ titleId, onClose }: { titleId: string; onClose: () => void }) {
+  return (
+    <div className="space-y-4 p-6" aria-busy="true">
+      <DrawerTitle titleId={titleId} onClose={onClose}>
+        <span className="sr-only">Loading opportunity</span>
+        <Skeleton className="h-6 w-64" />
+      </DrawerTitle>
+      <Skeleton className="h-4 w-40" />
+      <div className="grid grid-cols-2 gap-4 pt-4">
+        {[0, 1, 2, 3, 4, 5].map((i) => (
+          <Skeleton key={i} className="h-12" />
+        ))}
+      </div>
+      <Skeleton className="h-40" />
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section aria-label={title} className="space-y-3">
+      <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function ReadOnly({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="space-y-1">
+      <p className="text-xs font-medium text-slate-600">{label}</p>
+      <p className="py-1.5 text-sm text-slate-900">{children || <span className="text-slate-400">–</span>}</p>
+    </div>
+  );
+}
+
+function DrawerContent({
+  opportunity: o,
+  titleId,
+  onClose,
+}: {
+  opportunity: OpportunityDetail;
+  titleId: string;
+  onClose: () => void;
+}) {
+  const initial = formOf(o);
+  const [draft, setDraft] = useState<OpportunityForm>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const update = useUpdateOpportunity(o.ID);
+  const remove = useDeleteOpportunity(o.ID);
+  const phases = useQuery({ ...phasesQuery(o.Pipeline?.ID ?? ''), enabled: !!o.Pipeline?.ID });
+  const reps = useQuery(salesRepsQuery());
+  const sources = useQuery(sourcesQuery());
+  const changes = changesOf(initial, draft);
+  const dirty = Object.keys(changes).length > 0;
+
+  useEffect(() => {
+    document.title = `${o.Subject} · Dealdeck`;
+    return () => {
+      document.title = 'Dealdeck';
+    };
+  }, [o.Subject]);
+
+  const change = (field: keyof OpportunityForm) => (event: { target: { value: string } }) => {
+    setDraft((d) => ({ ...d, [field]: event.target.value }));
+    setErrors(({ [field]: _, ...rest }) => rest);
+  };
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(undefined);
+    update.mutate(
+      { changes, etag: o['@odata.etag'] },
+      {
+        onSuccess: () => showToast('Changes saved.', 'success'),
+        onError: (error) => {
+          if (error instanceof ODataRequestError && error.isConflict) {
+            setFormError(
+              'Someone else changed this opportunity while you were editing. It now shows their version; make your change again.',
+            );
+            return;
+          }
+          const byField = error instanceof ODataRequestError ? error.fieldErrors : {};
+          const known = Object.fromEntries(
+            Object.entries(byField).filter(([k]) => (formFields as readonly string[]).includes(k)),
+          );
+          setErrors(known);
+          if (Object.keys(known).length === 0) setFormError(describeError(error));
+        },
+      },
+    );
+  };
+
+  const fieldError = (field: keyof OpportunityForm) => errors[field];
+  const totals = (o.ProductLines?.length ?? 0) > 0;
+
+  return (
+    <form onSubmit={save} noValidate className="flex min-h-0 flex-1 flex-col">
+      <div className="border-b border-slate-200 px-6 pt-5 pb-4">
+        <p className="font-mono text-xs text-slate-400">{o.Number}</p>
+        <DrawerTitle titleId={titleId} onClose={onClose}>
+          {o.Subject}
+        </DrawerTitle>
+        <div className="mt-2 flex flex-wrap items-center gap-2 text-xs">
+          <span
+            className={`rounded-full px-2 py-0.5 font-semibold ${
+              o.Phase?.IsWon
+                ? 'bg-emerald-100 text-emerald-800'
+                : o.Phase?.IsLost
+                  ? 'bg-rose-100 text-rose-800'
+                  : 'bg-indigo-100 text-indigo-800'
+            }`}
+          >
+            {o.Phase?.Name ?? 'No phase'}
+          </span>
+          <span className="text-slate-500">{o.Pipeline?.Name}</span>
+          <span className="text-slate-300">·</span>
+          <span className="font-semibold text-slate-700">{formatMoney(o.EstimatedAmount, o.Currency)}</span>
+          <span className="text-slate-500">
+            weighted {formatMoney(o.WeightedAmount, o.Currency)} at {o.Probability ?? 0}%
+          </span>
+        </div>
+      </div>
+
+      <div className="flex-1 space-y-7 overflow-y-auto px-6 py-5">
+        {formError && (
+          <p
+            role="alert"
+            className="rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200"
+          >
+            {formError}
+          </p>
+        )}
+        <Section title="Deal">
+          <Field label="Subject" error={fieldError('Subject')}>
+            {(p) => (
+              <input {...p} className={inputClass} value={draft.Subject} onChange={change('Subject')} />
+            )}
+          </Field>
+          <div className="grid grid-cols-2 gap-4">
+            <Field label="Estimated amount" error={fieldError('EstimatedAmount')}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  step="any"
+                  inputMode="decimal"
+                  className={inputClass}
+                  value={draft.EstimatedAmount}
+                  onChange={change('EstimatedAmount')}
+                />
+              )}
+            </Field>
+            <Field label="Currency" error={fieldError('Currency')}>
+              {(p) => (
+                <select {...p} className={inputClass} value={draft.Currency} onChange={change('Currency')}>
+                  {['EUR', 'USD', 'GBP'].map((c) => (
+                    <option key={c}>{c}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Probability (%)" error={fieldError('Probability')}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="number"
+                  step="any"
+                  inputMode="decimal"
+                  className={inputClass}
+                  value={draft.Probability}
+                  onChange={change('Probability')}
+                />
+              )}
+            </Field>
+            <Field label="Expected order date" error={fieldError('ExpectedOrderDate')}>
+              {(p) => (
+                <input
+                  {...p}
+                  type="date"
+                  className={inputClass}
+                  value={draft.ExpectedOrderDate}
+                  onChange={change('ExpectedOrderDate')}
+                />
+              )}
+            </Field>
+            <Field label="Phase" error={fieldError('Phase')}>
+              {(p) => (
+                <select {...p} className={inputClass} value={draft.Phase} onChange={change('Phase')}>
+                  {!draft.Phase && <option value="">No phase</option>}
+                  {(phases.data ?? (o.Phase ? [o.Phase] : [])).map((phase) => (
+                    <option key={phase.ID} value={phase.ID}>
+                      {phase.Name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <ReadOnly label="Weighted amount">{formatMoney(o.WeightedAmount, o.Currency)}</ReadOnly>
+          </div>
+        </Section>
+
+        <Section title="Customer and team">
+          <div className="grid grid-cols-2 gap-4">
+            <ReadOnly label="Customer">{o.Relationship?.Name}</ReadOnly>
+            <ReadOnly label="Contact">
+              {o.Contact && (
+                <>
+                  {repName(o.Contact)}
+                  {o.Contact.EmailAddress && (
+                    <span className="block text-xs text-slate-500">{o.Contact.EmailAddress}</span>
+                  )}
+                </>
+              )}
+            </ReadOnly>
+          </div>
+          <div className="grid grid-cols-2 gap-4">
+            <Field label="Sales representative" error={fieldError('SalesRepresentative')}>
+              {(p) => (
+                <select
+                  {...p}
+                  className={inputClass}
+                  value={draft.SalesRepresentative}
+                  onChange={change('SalesRepresentative')}
+                >
+                  <option value="">Unassigned</option>
+                  {(reps.data ?? (o.SalesRepresentative ? [o.SalesRepresentative] : [])).map((rep) => (
+                    <option key={rep.ID} value={rep.ID}>
+                      {repName(rep)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Source" error={fieldError('Source')}>
+              {(p) => (
+                <select {...p} className={inputClass} value={draft.Source} onChange={change('Source')}>
+                  <option value="">Unknown</option>
+                  {(sources.data ?? (o.Source ? [{ ID: o.Source.ID, Name: o.Source.Name }] : [])).map((s) => (
+                    <option key={s.ID} value={s.ID}>
+                      {s.Name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+        </Section>
+
+        {(o.Phase?.IsLost || o.LostReason || o.LostToCompetitor) && (
+          <Section title="Lost">
+            <div className="grid grid-cols-2 gap-4">
+              <ReadOnly label="Lost reason">{o.LostReason?.Name}</ReadOnly>
+              <ReadOnly label="Lost to competitor">{o.LostToCompetitor?.Name}</ReadOnly>
+            </div>
+          </Section>
+        )}
+
+        <Section title="Product lines">
+          <ProductLinesTable opportunity={o} />
+          {totals && (
+            <p className="text-xs text-slate-500">
+              {o.NumberOfProductLines} lines · margin {formatMoney(o.TotalMargin, o.Currency)}
+            </p>
+          )}
+        </Section>
+
+        <Section title="Record">
+          <div className="grid grid-cols-2 gap-4">
+            <ReadOnly label="Created">{formatDate(o.CreationDate)}</ReadOnly>
+            <ReadOnly label="Last changed">{formatDate(o.LastMutationDate)}</ReadOnly>
+            <ReadOnly label="Status">{o.IsClosed ? 'Closed' : 'Open'}</ReadOnly>
+            <ReadOnly label="Pipeline">{o.Pipeline?.Name}</ReadOnly>
+          </div>
+        </Section>
+      </div>
+
+      <div className="flex items-center gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">
+        <Button
+          variant="ghost"
+          className="text-rose-700 hover:bg-rose-50 hover:text-rose-800"
+          onClick={() => setConfirmDelete(true)}
+        >
+          <TrashIcon width={14} height={14} /> Delete
+        </Button>
+        <div className="flex-1" />
+        {dirty && (
+          <Button
+            variant="ghost"
+            onClick={() => {
+              setDraft(initial);
+              setErrors({});
+              setFormError(undefined);
+            }}
+          >
+            Discard
+          </Button>
+        )}
+        <Button variant="primary" type="submit" disabled={!dirty || update.isPending}>
+          {update.isPending ? 'Saving…' : 'Save changes'}
+        </Button>
+      </div>
+
+      {confirmDelete && (
+        <Dialog
+          title="Delete this opportunity?"
+          description={
+            <>
+              <strong className="font-semibold text-slate-800">{o.Subject}</strong> and its product lines will
+              be deleted. This cannot be undone.
+            </>
+          }
+          onClose={() => setConfirmDelete(false)}
+          footer={
+            <>
+              <Button onClick={() => setConfirmDelete(false)}>Cancel</Button>
+              <Button
+                variant="danger"
+                disabled={remove.isPending}
+                onClick={() =>
+                  remove.mutate(o['@odata.etag'], {
+                    onSuccess: () => {
+                      showToast(`Deleted “${o.Subject}”.`, 'success');
+                      onClose();
+                    },
+                    onError: (error) => {
+                      setConfirmDelete(false);
+                      setFormError(describeError(error));
+                    },
+                  })
+                }
+              >
+                {remove.isPending ? 'Deleting…' : 'Delete'}
+              </Button>
+            </>
+          }
+        />
+      )}
+    </form>
+  );
+}

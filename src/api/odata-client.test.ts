@@ -58,9 +58,9 @@ describe('odata client', () => {
       }),
     });
     const id = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-    const error = await odata
+    const error = (await odata
       .update('Activity_SalesOpportunity', id, { Probability: 150 }, 'W/"1"')
-      .catch((e) => e as ODataRequestError);
+      .catch((e) => e)) as ODataRequestError;
     expect(error).toBeInstanceOf(ODataRequestError);
     expect(error.status).toBe(400);
     expect(error.fieldErrors).toEqual({ Probability: 'Probability: must be at most 100' });
@@ -73,9 +73,9 @@ describe('odata client', () => {
         body: { error: { code: 'PreconditionFailed', message: 'changed' } },
       }),
     });
-    const error = await odata
+    const error = (await odata
       .update('Activity_SalesOpportunity', '3fa85f64-5717-4562-b3fc-2c963f66afa6', { SortIndex: 2 }, 'W/"3"')
-      .catch((e) => e as ODataRequestError);
+      .catch((e) => e)) as ODataRequestError;
     expect(requests[0].headers.get('If-Match')).toBe('W/"3"');
     expect(error.isConflict).toBe(true);
   });

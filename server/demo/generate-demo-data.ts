@@ -571,7 +571,7 @@ class OpportunityPlanner {
 
   private productLines(kind: DealKind, currency: Currency, expected: number) {
     const { random, master } = this;
-    const count = weightedIndex(random, kind === 'partnership' ? [50, 30, 15, 5, 0] : [15, 25, 25, 20, 15]);
+    const count = weightedIndex(random, kind === 'partnership' ? [50, 30, 15, 5, 0] : [12, 24, 24, 22, 18]);
     const candidates =
       kind === 'renewal'
         ? master.products.filter((p) => p.kind === 'licence' || p.kind === 'support')

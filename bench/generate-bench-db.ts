@@ -62,8 +62,7 @@ async function build(store: Store, options: BenchDatabaseOptions) {
   await sql`PRAGMA synchronous = OFF`.execute(store.db);
   await sql`PRAGMA cache_size = -262144`.execute(store.db);
   await ensureSchema(store);
-  const generator = await store.db.transaction().execute(async (trx) => {
-    const tx = { ...store, db: trx };
+  const generator = await store.transaction(async (tx) => {
     // the reference data is created just before the history of the demo data starts
     await createReferenceData(tx, new Date(now.getTime() - 700 * 86_400_000).toISOString());
     return startDemoData(tx, {
@@ -74,9 +73,7 @@ async function build(store: Store, options: BenchDatabaseOptions) {
     });
   });
   while (generator.done < generator.total) {
-    await store.db
-      .transaction()
-      .execute((trx) => generator.createOpportunities({ ...store, db: trx }, chunk));
+    await store.transaction((tx) => generator.createOpportunities(tx, chunk));
   }
 }
 

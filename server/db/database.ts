@@ -2,15 +2,27 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { type SqlDialect, sqliteDialect } from './dialect.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tables are defined by the model at run time
 export type Db = Kysely<any>;
 
+export interface ArrayRows {
+  columns: string[];
+  rows: unknown[][];
+}
+
 export interface Store {
   db: Db;
   dialect: SqlDialect;
+  /**
+   * Runs a SELECT and returns its rows as arrays, from a cached prepared statement: the read
+   * path's fast lane (a row object per record costs more than the query itself).
+   */
+  selectArrays(query: CompiledQuery): Promise<ArrayRows>;
+  /** runs work in one transaction; a thrown error rolls all of it back */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -44,5 +56,30 @@ export function openStore(url = defaultDatabaseUrl, options: StoreOptions = {}):
     dialect: new SqliteDialect({ database: sqlite }),
     log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
   });
-  return { db, dialect: sqliteDialect, close: () => db.destroy() };
+  const statements = new Map<string, { statement: Database.Statement; columns: string[] }>();
+  const runArrays = (query: CompiledQuery): ArrayRows => {
+    onQuery?.(query.sql);
+    let prepared = statements.get(query.sql);
+    if (!prepared) {
+      const statement = sqlite.prepare(query.sql).raw(true);
+      prepared = { statement, columns: statement.columns().map((c) => c.name) };
+      // a bounded cache: queries differ in their shape, not in their values
+      if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+      statements.set(query.sql, prepared);
+    }
+    const rows = prepared.statement.all(...(query.parameters as unknown[])) as unknown[][];
+    return { columns: prepared.columns, rows };
+  };
+  const store = (kysely: Db, inTransaction: boolean): Store => ({
+    db: kysely,
+    dialect: sqliteDialect,
+    // kysely serialises use of the one connection; outside a transaction, wait for our turn so
+    // that a read never sees another request's uncommitted writes
+    selectArrays: inTransaction
+      ? async (query) => runArrays(query)
+      : (query) => kysely.connection().execute(async () => runArrays(query)),
+    transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
+    close: () => kysely.destroy(),
+  });
+  return store(db, false);
 }

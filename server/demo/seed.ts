@@ -6,8 +6,7 @@ import { createReferenceData } from './reference-data.ts';
 export async function seedIfEmpty(store: Store, options: { demoData: boolean; size?: number }) {
   const existing = await store.db.selectFrom('pipeline').select('ID').limit(1).executeTakeFirst();
   if (existing) return;
-  await store.db.transaction().execute(async (trx) => {
-    const tx = { ...store, db: trx };
+  await store.transaction(async (tx) => {
     await createReferenceData(tx);
     if (options.demoData) await generateDemoData(tx, { opportunities: options.size ?? defaultDemoSize });
   });

@@ -14,7 +14,7 @@ import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts'
 import { parseQueryOptions } from '../query/parse-query-options.ts';
 import { aggregateRows, shapeAggregateRow } from '../sql/aggregate-rows.ts';
 import type { ExpressionContext } from '../sql/expression-sql.ts';
-import { countRows, selectRows } from '../sql/select-rows.ts';
+import { countRows, idOf, selectRows, typeOf } from '../sql/select-rows.ts';
 import { loadRecord } from '../write/records.ts';
 import { guidPattern } from '../write/validate-body.ts';
 import { createEntity, deleteEntity, updateEntity } from '../write/write-entity.ts';
@@ -298,7 +298,7 @@ function responseOptions(ctx: RequestContext): QueryOptions {
 }
 
 async function inTransaction<T>(ctx: RequestContext, work: (store: Store) => Promise<T>): Promise<T> {
-  return ctx.store.db.transaction().execute((trx) => work({ ...ctx.store, db: trx }));
+  return ctx.store.transaction(work);
 }
 
 async function create(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {
@@ -394,7 +394,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
       );
       return odataJson(ctx.c, {
         '@odata.context': contextUrl(ctx, 'Collection($ref)'),
-        value: rows.map((r) => ({ '@odata.id': refUrl(model.get(r._Type)!, r.ID) })),
+        value: rows.map((r) => ({ '@odata.id': refUrl(model.get(typeOf(r))!, idOf(r)) })),
       });
     }
     throw badRequest('$ref applies to navigations', 'path');

@@ -7,15 +7,20 @@ import { type EntityType, model } from '../model/model.ts';
 import type { ExpandPlan, ReadPlan } from '../plan/plan-read.ts';
 import { type ExpressionContext, expressionSql } from './expression-sql.ts';
 
-export type Row = Record<string, unknown> & { ID: string; _Type: string; _Version: number };
+/** A record read for a response: its column values in query order, and what hangs off it. */
+export interface ResultRow {
+  values: unknown[];
+  /** column name → position in values; shared by the rows of one query */
+  index: Map<string, number>;
+  /** expanded records by navigation name */
+  expanded?: Record<string, ResultRow | ResultRow[] | null>;
+  /** `Nav@odata.count` of expanded collections */
+  counts?: Record<string, number>;
+}
 
-/** Expanded records hang off a row under this key, by navigation name. */
-export const expandedKey = Symbol('expanded');
-export type ExpandedRow = Row & {
-  [expandedKey]?: Record<string, ExpandedRow | ExpandedRow[] | null>;
-  [countKey]?: Record<string, number>;
-};
-export const countKey = Symbol('count');
+export const field = (row: ResultRow, column: string) => row.values[row.index.get(column)!];
+export const idOf = (row: ResultRow) => field(row, 'ID') as string;
+export const typeOf = (row: ResultRow) => field(row, '_Type') as string;
 
 type Sql = RawBuilder<unknown>;
 
@@ -69,16 +74,25 @@ const fromSql = (plan: ReadPlan) => sql`${sql.table(plan.type.table)} AS ${sql.i
 const selectList = (plan: ReadPlan) =>
   sql.join(columnsOf(plan).map((c) => sql`${sql.ref(`${plan.scope.alias}.${c}`)}`));
 
+/** Runs a statement through the store's array lane. */
+async function run(store: Store, statement: RawBuilder<unknown>): Promise<ResultRow[]> {
+  const { columns, rows } = await store.selectArrays(statement.compile(store.db));
+  const index = new Map(columns.map((c, i) => [c, i]));
+  return rows.map((values) => ({ values, index }));
+}
+
 export async function selectRows(
   store: Store,
   query: RowQuery,
   ctx: ExpressionContext,
-): Promise<ExpandedRow[]> {
+): Promise<ResultRow[]> {
   const { plan } = query;
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
-  const statement = sql<Row>`SELECT ${selectList(plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, query.where))} ORDER BY ${orderSql(plan, ctx)}${limit}${offset}`;
-  const { rows } = await statement.execute(store.db);
+  const rows = await run(
+    store,
+    sql`SELECT ${selectList(plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, query.where))} ORDER BY ${orderSql(plan, ctx)}${limit}${offset}`,
+  );
   await loadExpansions(store, plan, rows, ctx);
   return rows;
 }
@@ -98,7 +112,7 @@ const chunks = <T>(items: T[]) => {
   return out;
 };
 
-async function loadExpansions(store: Store, plan: ReadPlan, rows: ExpandedRow[], ctx: ExpressionContext) {
+async function loadExpansions(store: Store, plan: ReadPlan, rows: ResultRow[], ctx: ExpressionContext) {
   if (rows.length === 0) return;
   for (const expand of plan.expand) {
     if (expand.navigation.kind === 'reference') await expandReference(store, expand, rows, ctx);
@@ -106,21 +120,18 @@ async function loadExpansions(store: Store, plan: ReadPlan, rows: ExpandedRow[],
   }
 }
 
-const attach = (row: ExpandedRow, name: string, value: ExpandedRow | ExpandedRow[] | null) => {
-  row[expandedKey] ??= {};
-  row[expandedKey][name] = value;
+const attach = (row: ResultRow, name: string, value: ResultRow | ResultRow[] | null) => {
+  row.expanded ??= {};
+  row.expanded[name] = value;
 };
 
-async function expandReference(
-  store: Store,
-  expand: ExpandPlan,
-  rows: ExpandedRow[],
-  ctx: ExpressionContext,
-) {
+async function expandReference(store: Store, expand: ExpandPlan, rows: ResultRow[], ctx: ExpressionContext) {
   if (expand.navigation.kind !== 'reference') return;
   const column = expand.navigation.column;
-  const keys = [...new Set(rows.map((r) => r[column]).filter((k): k is string => typeof k === 'string'))];
-  const found = new Map<string, ExpandedRow>();
+  const keys = [
+    ...new Set(rows.map((r) => field(r, column)).filter((k): k is string => typeof k === 'string')),
+  ];
+  const found = new Map<string, ResultRow>();
   const alias = expand.read.scope.alias;
   for (const chunk of chunks(keys)) {
     const related = await selectRows(
@@ -131,56 +142,53 @@ async function expandReference(
       },
       ctx,
     );
-    for (const r of related) found.set(r.ID, r);
+    for (const r of related) found.set(idOf(r), r);
   }
   for (const row of rows) {
-    const key = row[column];
+    const key = field(row, column);
     attach(row, expand.navigation.name, typeof key === 'string' ? (found.get(key) ?? null) : null);
   }
 }
 
-async function expandCollection(
-  store: Store,
-  expand: ExpandPlan,
-  rows: ExpandedRow[],
-  ctx: ExpressionContext,
-) {
+async function expandCollection(store: Store, expand: ExpandPlan, rows: ResultRow[], ctx: ExpressionContext) {
   if (expand.navigation.kind !== 'collection') return;
   const plan = expand.read;
   const target: EntityType = plan.type;
   const parentColumn = target.references.get(expand.navigation.inverse)!.column;
   const alias = plan.scope.alias;
   const parentRef = sql.ref(`${alias}.${parentColumn}`);
-  const byParent = new Map<string, ExpandedRow[]>();
+  const byParent = new Map<string, ResultRow[]>();
   const counts = new Map<string, number>();
   const windowed = plan.top !== undefined || plan.skip > 0 || plan.count;
-  for (const chunk of chunks(rows.map((r) => r.ID))) {
+  for (const chunk of chunks(rows.map(idOf))) {
     const conditions = and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`]));
-    let related: (ExpandedRow & { _rn?: number; _count?: number })[];
+    let related: ResultRow[];
     if (windowed) {
       // a page per parent: number each parent's rows in order, keep the wanted window
       const upper = plan.top !== undefined ? sql` AND ${sql.id('_rn')} <= ${plan.skip + plan.top}` : sql``;
-      const statement = sql<
-        ExpandedRow & { _rn: number; _count: number }
-      >`SELECT * FROM (SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')}, ROW_NUMBER() OVER (PARTITION BY ${parentRef} ORDER BY ${orderSql(plan, ctx)}) AS ${sql.id('_rn')}, COUNT(*) OVER (PARTITION BY ${parentRef}) AS ${sql.id('_count')} FROM ${fromSql(plan)} WHERE ${conditions}) AS ${sql.id('w')} WHERE ${sql.id('_rn')} > ${plan.skip}${upper} ORDER BY ${sql.id('_parent')}, ${sql.id('_rn')}`;
-      related = (await statement.execute(store.db)).rows;
+      related = await run(
+        store,
+        sql`SELECT * FROM (SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')}, ROW_NUMBER() OVER (PARTITION BY ${parentRef} ORDER BY ${orderSql(plan, ctx)}) AS ${sql.id('_rn')}, COUNT(*) OVER (PARTITION BY ${parentRef}) AS ${sql.id('_count')} FROM ${fromSql(plan)} WHERE ${conditions}) AS ${sql.id('w')} WHERE ${sql.id('_rn')} > ${plan.skip}${upper} ORDER BY ${sql.id('_parent')}, ${sql.id('_rn')}`,
+      );
       await loadExpansions(store, plan, related, ctx);
     } else {
-      const statement = sql<ExpandedRow>`SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')} FROM ${fromSql(plan)} WHERE ${conditions} ORDER BY ${orderSql(plan, ctx)}`;
-      related = (await statement.execute(store.db)).rows;
+      related = await run(
+        store,
+        sql`SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')} FROM ${fromSql(plan)} WHERE ${conditions} ORDER BY ${orderSql(plan, ctx)}`,
+      );
       await loadExpansions(store, plan, related, ctx);
     }
     for (const r of related) {
-      const parent = r._parent as string;
+      const parent = field(r, '_parent') as string;
       if (!byParent.has(parent)) byParent.set(parent, []);
       byParent.get(parent)!.push(r);
-      if (r._count !== undefined) counts.set(parent, Number(r._count));
+      if (windowed) counts.set(parent, Number(field(r, '_count')));
     }
   }
   if (plan.count && plan.skip > 0) {
     // with $skip, a parent's rows may all fall before the window: count them apart.
     // (Without $skip, a parent with no row in the window has none at all.)
-    for (const chunk of chunks(rows.map((r) => r.ID))) {
+    for (const chunk of chunks(rows.map(idOf))) {
       const statement = sql<{
         p: string;
         n: number;
@@ -189,10 +197,10 @@ async function expandCollection(
     }
   }
   for (const row of rows) {
-    attach(row, expand.navigation.name, byParent.get(row.ID) ?? []);
+    attach(row, expand.navigation.name, byParent.get(idOf(row)) ?? []);
     if (plan.count) {
-      row[countKey] ??= {};
-      row[countKey][expand.navigation.name] = counts.get(row.ID) ?? 0;
+      row.counts ??= {};
+      row.counts[expand.navigation.name] = counts.get(idOf(row)) ?? 0;
     }
   }
 }

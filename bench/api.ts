@@ -26,10 +26,21 @@ interface Scenario {
   indexedFilter?: boolean;
 }
 
+// The floor is the fastest way to get the rows: a cached statement returning arrays.
+const prepared = new Map<string, Database.Statement>();
+const all = (db: Database.Database, query: string, params: unknown[] = []) => {
+  let statement = prepared.get(query);
+  if (!statement) {
+    statement = db.prepare(query);
+    prepared.set(query, statement);
+  }
+  return statement.reader ? statement.raw(true).all(...params) : statement.run(...params);
+};
+
 const page =
   (where: string, params: unknown[] = []) =>
   (db: Database.Database) =>
-    db.prepare(`SELECT * FROM activity WHERE ${where} ORDER BY ID LIMIT 50`).all(...params);
+    all(db, `SELECT * FROM activity WHERE ${where} ORDER BY ID LIMIT 50`, params);
 
 const scenarios: Scenario[] = [
   { name: 'page of 50', path: () => '/Activity_SalesOpportunity?$top=50', raw: page('1 = 1') },
@@ -92,7 +103,7 @@ const scenarios: Scenario[] = [
       const related = (table: string, column: string) => {
         const keys = [...new Set(rows.map((r) => r[column]).filter(Boolean))];
         return keys.length
-          ? db.prepare(`SELECT * FROM ${table} WHERE ID IN (${keys.map(() => '?').join(',')})`).all(...keys)
+          ? all(db, `SELECT * FROM ${table} WHERE ID IN (${keys.map(() => '?').join(',')})`, keys)
           : [];
       };
       return [
@@ -107,7 +118,7 @@ const scenarios: Scenario[] = [
   {
     name: 'single entity',
     path: (ids) => `/Activity_SalesOpportunity(${ids[0]})`,
-    raw: (db, ids) => db.prepare('SELECT * FROM activity WHERE ID = ?').get(ids[0]),
+    raw: (db, ids) => all(db, 'SELECT * FROM activity WHERE ID = ?', [ids[0]]),
   },
   {
     name: 'PATCH EstimatedAmount',
@@ -115,11 +126,11 @@ const scenarios: Scenario[] = [
     method: 'PATCH',
     body: () => JSON.stringify({ EstimatedAmount: 1000 + Math.floor(Math.random() * 100000) }),
     raw: (db, ids) =>
-      db
-        .prepare(
-          'UPDATE activity SET EstimatedAmount = ?, WeightedAmount = ? * Probability / 100, "_Version" = "_Version" + 1 WHERE ID = ?',
-        )
-        .run(5000, 5000, ids[1]),
+      all(
+        db,
+        'UPDATE activity SET EstimatedAmount = ?, WeightedAmount = ? * Probability / 100, "_Version" = "_Version" + 1 WHERE ID = ?',
+        [5000, 5000, ids[1]],
+      ),
   },
 ];
 

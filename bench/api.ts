@@ -28,7 +28,7 @@ interface Scenario {
 
 // The floor is the fastest way to get the rows: a cached statement returning arrays.
 const prepared = new Map<string, Database.Statement>();
-const all = (db: Database.Database, query: string, params: unknown[] = []) => {
+const floorQuery = (db: Database.Database, query: string, params: unknown[] = []) => {
   let statement = prepared.get(query);
   if (!statement) {
     statement = db.prepare(query);
@@ -40,7 +40,7 @@ const all = (db: Database.Database, query: string, params: unknown[] = []) => {
 const page =
   (where: string, params: unknown[] = []) =>
   (db: Database.Database) =>
-    all(db, `SELECT * FROM activity WHERE ${where} ORDER BY ID LIMIT 50`, params);
+    floorQuery(db, `SELECT * FROM activity WHERE ${where} ORDER BY ID LIMIT 50`, params);
 
 const scenarios: Scenario[] = [
   { name: 'page of 50', path: () => '/Activity_SalesOpportunity?$top=50', raw: page('1 = 1') },
@@ -103,7 +103,7 @@ const scenarios: Scenario[] = [
       const related = (table: string, column: string) => {
         const keys = [...new Set(rows.map((r) => r[column]).filter(Boolean))];
         return keys.length
-          ? all(db, `SELECT * FROM ${table} WHERE ID IN (${keys.map(() => '?').join(',')})`, keys)
+          ? floorQuery(db, `SELECT * FROM ${table} WHERE ID IN (${keys.map(() => '?').join(',')})`, keys)
           : [];
       };
       return [
@@ -118,7 +118,7 @@ const scenarios: Scenario[] = [
   {
     name: 'single entity',
     path: (ids) => `/Activity_SalesOpportunity(${ids[0]})`,
-    raw: (db, ids) => all(db, 'SELECT * FROM activity WHERE ID = ?', [ids[0]]),
+    raw: (db, ids) => floorQuery(db, 'SELECT * FROM activity WHERE ID = ?', [ids[0]]),
   },
   {
     name: 'PATCH EstimatedAmount',
@@ -126,7 +126,7 @@ const scenarios: Scenario[] = [
     method: 'PATCH',
     body: () => JSON.stringify({ EstimatedAmount: 1000 + Math.floor(Math.random() * 100000) }),
     raw: (db, ids) =>
-      all(
+      floorQuery(
         db,
         'UPDATE activity SET EstimatedAmount = ?, WeightedAmount = ? * Probability / 100, "_Version" = "_Version" + 1 WHERE ID = ?',
         [5000, 5000, ids[1]],

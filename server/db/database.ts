@@ -52,8 +52,22 @@ export function openStore(url = defaultDatabaseUrl, options: StoreOptions = {}):
     typeof v === 'string' ? v.toUpperCase() : v,
   );
   const { onQuery } = options;
+  // kysely prepares every statement anew; the write path runs a few dozen shapes over and over
+  const kyselyStatements = new Map<string, Database.Statement>();
+  const cachingDatabase = {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = kyselyStatements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        if (kyselyStatements.size >= 500) kyselyStatements.delete(kyselyStatements.keys().next().value!);
+        kyselyStatements.set(text, statement);
+      }
+      return statement;
+    },
+  };
   const db: Db = new Kysely({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: new SqliteDialect({ database: cachingDatabase }),
     log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
   });
   const statements = new Map<string, { statement: Database.Statement; columns: string[] }>();

@@ -53,9 +53,7 @@ describe('generateDemoData', () => {
     try {
       const generator = await startDemoData(stepped, { opportunities: size, seed: 7, now });
       while (generator.done < generator.total) {
-        await stepped.db
-          .transaction()
-          .execute((trx) => generator.createOpportunities({ ...stepped, db: trx }, 150));
+        await stepped.transaction((tx) => generator.createOpportunities(tx, 150));
       }
       expect(generator.done).toBe(size);
       expect(await all(stepped, 'activity')).toEqual(await all(store, 'activity'));

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../server/db/database.ts';
-import { ensureSchema } from '../server/db/schema.ts';
+import { migrate } from '../server/db/migrations.ts';
 import { startDemoData } from '../server/demo/generate-demo-data.ts';
 import { createReferenceData } from '../server/demo/reference-data.ts';
 
@@ -61,7 +61,7 @@ async function build(store: Store, options: BenchDatabaseOptions) {
   // A throwaway file: no need to survive a power cut, and a large cache keeps the indexes in memory.
   await sql`PRAGMA synchronous = OFF`.execute(store.db);
   await sql`PRAGMA cache_size = -262144`.execute(store.db);
-  await ensureSchema(store);
+  await migrate(store);
   const generator = await store.transaction(async (tx) => {
     // the reference data is created just before the history of the demo data starts
     await createReferenceData(tx, new Date(now.getTime() - 700 * 86_400_000).toISOString());

@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openStore, type Store } from './db/database.ts';
-import { ensureSchema } from './db/schema.ts';
+import { migrate } from './db/migrations.ts';
 import { seedIfEmpty } from './demo/seed.ts';
 import { apiBasePath, createApp } from './http/app.ts';
 
@@ -29,7 +29,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = openStore(options.databaseUrl, { onQuery: options.onQuery });
-  await ensureSchema(store);
+  await migrate(store);
   await seedIfEmpty(store, { demoData: options.demoData ?? true, size: options.demoSize });
   const app = createApp({ store, apiToken: options.apiToken, staticDir: options.staticDir });
   const host = options.host ?? '127.0.0.1';

@@ -26,7 +26,16 @@ export interface SqlDialect {
   /** 1-based position of needle in haystack, 0 when absent */
   position(haystack: RawBuilder<unknown>, needle: RawBuilder<unknown>): RawBuilder<unknown>;
   toDouble(value: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** remainder of a division, on decimals too */
+  mod(left: RawBuilder<unknown>, right: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** SELECT ... FOR UPDATE locks a row until the transaction ends (SQLite locks the whole database anyway) */
+  rowLocks: boolean;
+  /** what a driver error means to the client, when it is a conflict rather than a fault */
+  conflictOf(error: unknown): string | undefined;
 }
+
+const codeOf = (error: unknown) =>
+  typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 
 const isoMillis = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
@@ -69,6 +78,17 @@ export const sqliteDialect: SqlDialect = {
   dateOf: (value) => sql`substr(${value}, 1, 10)`,
   position: (haystack, needle) => sql`instr(${haystack}, ${needle})`,
   toDouble: (value) => sql`CAST(${value} AS REAL)`,
+  mod: (left, right) => sql`mod(${left}, ${right})`,
+  rowLocks: false,
+  conflictOf(error) {
+    const code = codeOf(error);
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'a linked record was deleted or is still linked';
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      return 'a record with the same key already exists';
+    }
+    if (code === 'SQLITE_BUSY') return 'the database is busy';
+    return undefined;
+  },
 };
 
 export const postgresDialect: SqlDialect = {
@@ -106,6 +126,16 @@ export const postgresDialect: SqlDialect = {
   dateOf: (value) => sql`CAST((${value} AT TIME ZONE 'UTC') AS date)`,
   position: (haystack, needle) => sql`strpos(${haystack}, ${needle})`,
   toDouble: (value) => sql`CAST(${value} AS double precision)`,
+  mod: (left, right) =>
+    sql`CAST(MOD(CAST(${left} AS numeric), CAST(${right} AS numeric)) AS double precision)`,
+  rowLocks: true,
+  conflictOf(error) {
+    const code = codeOf(error);
+    if (code === '23503') return 'a linked record was deleted or is still linked';
+    if (code === '23505') return 'a record with the same key already exists';
+    if (code === '40001' || code === '40P01') return 'a concurrent change got in the way';
+    return undefined;
+  },
 };
 
 /** Escapes LIKE wildcards so that '%' and '_' in user input match literally. */

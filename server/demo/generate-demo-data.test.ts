@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../db/database.ts';
-import { ensureSchema } from '../db/schema.ts';
+import { migrate } from '../db/migrations.ts';
 import { generateDemoData, startDemoData } from './generate-demo-data.ts';
 import { createReferenceData } from './reference-data.ts';
 
@@ -10,7 +10,7 @@ const size = 400;
 
 async function freshStore() {
   const store = openStore(':memory:');
-  await ensureSchema(store);
+  await migrate(store);
   await createReferenceData(store, referenceTime);
   return store;
 }

@@ -55,6 +55,17 @@ export function createApp(options: AppOptions) {
 
   app.onError((error, c) => {
     if (error instanceof ODataError) return errorResponse(c, error);
+    const conflict = store.dialect.conflictOf(error);
+    if (conflict) {
+      return errorResponse(
+        c,
+        new ODataError(
+          409,
+          'Conflict',
+          `The write conflicts with another: ${conflict}. Read again and retry`,
+        ),
+      );
+    }
     console.error(error);
     return errorResponse(
       c,

@@ -8,7 +8,7 @@ import type { BoundExpr, Scope } from '../plan/bind-expression.ts';
 type Sql = RawBuilder<unknown>;
 
 const comparisonSql = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
-const arithmeticSql = { add: '+', sub: '-', mul: '*', div: '/', divby: '/', mod: '%' } as const;
+const arithmeticSql = { add: '+', sub: '-', mul: '*', div: '/', divby: '/', mod: 'mod' } as const;
 
 const edmOfLiteral: Partial<Record<BoundExpr['type'], EdmType>> = {
   boolean: 'Edm.Boolean',
@@ -96,6 +96,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
         const left = value(e.left);
         const right = value(e.right);
         if (e.op === 'divby' || e.op === 'div') return sql`(${dialect.toDouble(left)} / ${right})`;
+        if (e.op === 'mod') return dialect.mod(left, right);
         return sql`(${left} ${sql.raw(arithmeticSql[e.op])} ${right})`;
       }
       case 'negate':

@@ -48,8 +48,8 @@ export async function applyRules(store: Store, change: Change) {
   }
 }
 
-async function lookup(store: Store, typeName: string, id: unknown) {
-  return typeof id === 'string' ? loadRecord(store, model.get(typeName)!, id) : undefined;
+async function lookup(store: Store, typeName: string, id: unknown, lock = false) {
+  return typeof id === 'string' ? loadRecord(store, model.get(typeName)!, id, lock) : undefined;
 }
 
 async function opportunityRules(store: Store, change: Change) {
@@ -133,7 +133,8 @@ async function activityRules(store: Store, change: Change) {
 
 async function productLineRules(store: Store, change: Change) {
   const { record } = change;
-  const activity = await lookup(store, 'Activity', record.ActivityID);
+  // lines of one activity are written one transaction at a time, so that its totals add up
+  const activity = await lookup(store, 'Activity', record.ActivityID, true);
   record.Currency = (activity?.Currency as string | undefined) ?? null;
   Object.assign(record, lineTotals(record, Boolean(activity?.IsVatIncluded)));
 }

@@ -27,8 +27,16 @@ export function columnTypesOf(type: EntityType): Map<string, EdmType> {
 
 export const rootType = (type: EntityType): EntityType => (type.base ? rootType(type.base) : type);
 
-export async function loadRecord(store: Store, type: EntityType, id: string): Promise<DbRecord | undefined> {
-  const row = await store.db.selectFrom(type.table).selectAll().where('ID', '=', id).executeTakeFirst();
+/** A record by ID; `lock` keeps other writers off it until the transaction ends. */
+export async function loadRecord(
+  store: Store,
+  type: EntityType,
+  id: string,
+  lock = false,
+): Promise<DbRecord | undefined> {
+  let query = store.db.selectFrom(type.table).selectAll().where('ID', '=', id);
+  if (lock && store.dialect.rowLocks) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const types = columnTypesOf(type);
   const record: DbRecord = {};

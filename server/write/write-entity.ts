@@ -84,7 +84,7 @@ export async function createEntity(
         )?.ID
       : undefined);
   if (existingId) {
-    const existing = await loadRecord(store, type, existingId);
+    const existing = await loadRecord(store, type, existingId, true);
     if (existing) {
       const existingType = typeInSet(set, existing);
       if (!existingType) {
@@ -110,7 +110,7 @@ export async function updateEntity(
   ifMatch: string | undefined,
   now: string,
 ): Promise<WriteResult> {
-  const existing = await loadRecord(store, set, id);
+  const existing = await loadRecord(store, set, id, true);
   const type = typeInSet(set, existing);
   if (!existing || !type) throw notFound(set, id);
   if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
@@ -217,14 +217,19 @@ export async function deleteEntity(
   ifMatch: string | undefined,
   now: string,
 ) {
-  const existing = await loadRecord(store, set, id);
+  const existing = await loadRecord(store, set, id, true);
   const type = typeInSet(set, existing);
   if (!existing || !type) throw notFound(set, id);
   if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
   await refuseWhileLinked(store, type, id);
+  const isProductLine = model.get('ProductLine')!.typeNames.includes(type.name);
+  // as for writes of lines: one transaction at a time per activity, so that its totals add up
+  if (isProductLine && typeof existing.ActivityID === 'string') {
+    await loadRecord(store, model.get('Activity')!, existing.ActivityID, true);
+  }
   await store.db.deleteFrom(type.table).where('ID', '=', id).execute();
   // cascades and SET NULL are done by the foreign keys; an activity's totals follow its product lines
-  if (model.get('ProductLine')!.typeNames.includes(type.name)) {
+  if (isProductLine) {
     await recomputeActivityTotals(store, existing.ActivityID, now);
   }
 }

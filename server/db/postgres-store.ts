@@ -1,0 +1,57 @@
+// PostgreSQL through a pg pool: several service instances can share one database.
+import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { ArrayRows, Db, Store, StoreOptions } from './database.ts';
+import { postgresDialect } from './dialect.ts';
+
+const dateOid = 1082;
+const int8Oid = 20;
+const numericOid = 1700;
+
+/** Dates stay 'YYYY-MM-DD' (pg would make a local-midnight Date of them); counts become numbers. */
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === dateOid) return (value: string) => value;
+    if (oid === int8Oid || oid === numericOid) return (value: string) => Number(value);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads
+    return (pg.types.getTypeParser as any)(oid, format);
+  },
+};
+
+export function openPostgresStore(url: string, options: StoreOptions = {}): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.PG_POOL_SIZE ?? 10),
+    // the service works in UTC: year(), date() and the like mean UTC, as on SQLite
+    options: '-c TimeZone=UTC',
+    types: typeParsers,
+  });
+  const { onQuery } = options;
+  const db: Db = new Kysely({
+    dialect: new PostgresDialect({ pool }),
+    log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
+  });
+  const store = (kysely: Db, inTransaction: boolean): Store => ({
+    db: kysely,
+    dialect: postgresDialect,
+    selectArrays: inTransaction
+      ? // a transaction owns its connection: go through kysely, then shape the rows
+        async (query: CompiledQuery): Promise<ArrayRows> => {
+          const result = await kysely.executeQuery<Record<string, unknown>>(query);
+          const columns = result.rows[0] ? Object.keys(result.rows[0]) : [];
+          return { columns, rows: result.rows.map((row) => columns.map((c) => row[c])) };
+        }
+      : async (query: CompiledQuery): Promise<ArrayRows> => {
+          onQuery?.(query.sql);
+          const result = await pool.query({
+            text: query.sql,
+            values: query.parameters as unknown[],
+            rowMode: 'array',
+          });
+          return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
+        },
+    transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
+    close: () => kysely.destroy(),
+  });
+  return store(db, false);
+}

@@ -1,0 +1,69 @@
+// SQLite through better-sqlite3: one connection, serialised by kysely, statements cached.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import type { ArrayRows, Db, Store, StoreOptions } from './database.ts';
+import { sqliteDialect } from './dialect.ts';
+
+export function openSqliteStore(url: string, options: StoreOptions = {}): Store {
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // SQLite's own lower()/upper() fold ASCII only; sales data has names like "Müller".
+  sqlite.function('lower', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? v.toLowerCase() : v,
+  );
+  sqlite.function('upper', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' ? v.toUpperCase() : v,
+  );
+  const { onQuery } = options;
+  // kysely prepares every statement anew; the write path runs a few dozen shapes over and over
+  const kyselyStatements = new Map<string, Database.Statement>();
+  const cachingDatabase = {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = kyselyStatements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        if (kyselyStatements.size >= 500) kyselyStatements.delete(kyselyStatements.keys().next().value!);
+        kyselyStatements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+  const db: Db = new Kysely({
+    dialect: new SqliteDialect({ database: cachingDatabase }),
+    log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
+  });
+  const statements = new Map<string, { statement: Database.Statement; columns: string[] }>();
+  const runArrays = (query: CompiledQuery): ArrayRows => {
+    onQuery?.(query.sql);
+    let prepared = statements.get(query.sql);
+    if (!prepared) {
+      const statement = sqlite.prepare(query.sql).raw(true);
+      prepared = { statement, columns: statement.columns().map((c) => c.name) };
+      // a bounded cache: queries differ in their shape, not in their values
+      if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+      statements.set(query.sql, prepared);
+    }
+    const rows = prepared.statement.all(...(query.parameters as unknown[])) as unknown[][];
+    return { columns: prepared.columns, rows };
+  };
+  const store = (kysely: Db, inTransaction: boolean): Store => ({
+    db: kysely,
+    dialect: sqliteDialect,
+    // kysely serialises use of the one connection; outside a transaction, wait for our turn so
+    // that a read never sees another request's uncommitted writes
+    selectArrays: inTransaction
+      ? async (query) => runArrays(query)
+      : (query) => kysely.connection().execute(async () => runArrays(query)),
+    transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
+    close: () => kysely.destroy(),
+  });
+  return store(db, false);
+}

@@ -1,6 +1,15 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+// The HTTP suites run a second time on PostgreSQL when a server is given.
+const postgresUrl = process.env.TEST_DATABASE_URL;
+if (!postgresUrl) {
+  console.warn(
+    '\n[dealdeck] TEST_DATABASE_URL is not set: the PostgreSQL suite does NOT run, only SQLite is tested.\n' +
+      '           Set TEST_DATABASE_URL=postgres://user:password@host:5432/db to run it (.ci/run does).\n',
+  );
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -11,6 +20,19 @@ export default defineConfig({
         extends: true,
         test: { name: 'server', include: ['server/**/*.test.ts', 'bench/**/*.test.ts'], environment: 'node' },
       },
+      ...(postgresUrl
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'server-postgres',
+                include: ['server/http/**/*.test.ts', 'server/db/**/*.test.ts'],
+                environment: 'node',
+                env: { DEALDECK_TEST_DB: 'postgres' },
+              },
+            },
+          ]
+        : []),
       {
         extends: true,
         plugins: [react()],

@@ -32,6 +32,10 @@ export interface SqlDialect {
   rowLocks: boolean;
   /** what a driver error means to the client, when it is a conflict rather than a fault */
   conflictOf(error: unknown): string | undefined;
+  /** what a driver error means to the client, when the query cannot be evaluated (e.g. division by zero) */
+  evaluationErrorOf(error: unknown): string | undefined;
+  /** a number from the URL as a bound parameter */
+  numberValue(value: number): RawBuilder<unknown>;
 }
 
 const codeOf = (error: unknown) =>
@@ -89,6 +93,9 @@ export const sqliteDialect: SqlDialect = {
     if (code === 'SQLITE_BUSY') return 'the database is busy';
     return undefined;
   },
+  // SQLite evaluates what it cannot compute to NULL
+  evaluationErrorOf: () => undefined,
+  numberValue: (value) => sql.val(value),
 };
 
 export const postgresDialect: SqlDialect = {
@@ -136,6 +143,12 @@ export const postgresDialect: SqlDialect = {
     if (code === '40001' || code === '40P01') return 'a concurrent change got in the way';
     return undefined;
   },
+  evaluationErrorOf(error) {
+    // class 22: data exceptions, such as division by zero or a value out of range
+    return codeOf(error)?.startsWith('22') ? (error as Error).message : undefined;
+  },
+  // without the cast PostgreSQL types the parameter after its neighbour: 2.5 would be an integer
+  numberValue: (value) => sql`CAST(${value} AS double precision)`,
 };
 
 /** Escapes LIKE wildcards so that '%' and '_' in user input match literally. */

@@ -55,6 +55,13 @@ export function createApp(options: AppOptions) {
 
   app.onError((error, c) => {
     if (error instanceof ODataError) return errorResponse(c, error);
+    const unevaluable = store.dialect.evaluationErrorOf(error);
+    if (unevaluable) {
+      return errorResponse(
+        c,
+        new ODataError(400, 'CannotEvaluate', `The request cannot be evaluated: ${unevaluable}`),
+      );
+    }
     const conflict = store.dialect.conflictOf(error);
     if (conflict) {
       return errorResponse(

@@ -72,6 +72,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
 
   const literal = (e: Extract<BoundExpr, { kind: 'literal' }>, like?: BoundExpr): Sql => {
     if (e.value === null) return sql`NULL`;
+    if (typeof e.value === 'number') return dialect.numberValue(e.value);
     const edm = like?.kind === 'column' ? like.edmType : edmOfLiteral[e.type];
     return sql.val(edm ? dialect.toDatabase(edm, e.value) : e.value);
   };

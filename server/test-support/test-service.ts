@@ -1,6 +1,7 @@
 // Starts the real service on a free port for HTTP tests, with a small JSON client.
 import { afterAll, beforeAll } from 'vitest';
 import { type RunningServer, type ServerOptions, startServer } from '../start-server.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -37,13 +38,20 @@ export async function request<T = any>(
 /** One service for the whole test file, stopped after it. */
 export function withTestService(options: Partial<ServerOptions> = {}): TestService {
   const service = {} as TestService;
+  let database: TestDatabase | undefined;
   beforeAll(async () => {
-    service.server = await startServer({ databaseUrl: ':memory:', demoData: false, ...options });
+    database = options.databaseUrl ? undefined : await createTestDatabase();
+    service.server = await startServer({
+      databaseUrl: database?.url ?? ':memory:',
+      demoData: false,
+      ...options,
+    });
     service.api = (path, init) =>
       request(path.startsWith('http') ? path : `${service.server.serviceRoot}${path}`, init);
   });
   afterAll(async () => {
     await service.server?.close();
+    await database?.drop();
   });
   return service;
 }

@@ -32,8 +32,9 @@ export function tableStatements({ dialect }: Pick<Store, 'dialect'>): string[] {
       } else {
         // PostgreSQL wants the target table to exist: the constraints follow the tables
         columns.push(`${q(r.column)} text`);
+        const name = `${root.table}_${r.column}_fk`;
         foreignKeys.push(
-          `ALTER TABLE ${q(root.table)} ADD CONSTRAINT ${q(`${root.table}_${r.column}_fk`)} FOREIGN KEY (${q(r.column)}) ${constraint}`,
+          `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '${name}') THEN ALTER TABLE ${q(root.table)} ADD CONSTRAINT ${q(name)} FOREIGN KEY (${q(r.column)}) ${constraint}; END IF; END $$`,
         );
       }
     }

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type CompiledQuery, Kysely, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, SqliteDialect, sql } from 'kysely';
 import type { ArrayRows, Db, Store, StoreOptions } from './database.ts';
 import { sqliteDialect } from './dialect.ts';
 
@@ -62,7 +62,22 @@ export function openSqliteStore(url: string, options: StoreOptions = {}): Store 
     selectArrays: inTransaction
       ? async (query) => runArrays(query)
       : (query) => kysely.connection().execute(async () => runArrays(query)),
-    transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
+    transaction: inTransaction
+      ? (work) => work(store(kysely, true))
+      : (work) =>
+          kysely.connection().execute(async (connection) => {
+            // IMMEDIATE takes the write lock at once: another process writing the same file
+            // waits (busy_timeout) instead of failing when both would upgrade a read lock
+            await sql`BEGIN IMMEDIATE`.execute(connection);
+            try {
+              const result = await work(store(connection, true));
+              await sql`COMMIT`.execute(connection);
+              return result;
+            } catch (error) {
+              await sql`ROLLBACK`.execute(connection);
+              throw error;
+            }
+          }),
     close: () => kysely.destroy(),
   });
   return store(db, false);

@@ -4,6 +4,7 @@
 // are computed exactly as for a client's POST. Deterministic for a given seed and `now`.
 import type { Store } from '../db/database.ts';
 import { type EntityType, entitySets } from '../model/model.ts';
+import { withDeferredTotals } from '../write/business-rules.ts';
 import { createEntity } from '../write/write-entity.ts';
 import {
   type CountryInfo,
@@ -80,11 +81,13 @@ export async function startDemoData(store: Store, options: DemoDataOptions): Pro
     },
     async createOpportunities(target, count) {
       const end = Math.min(total, done + Math.max(0, count));
-      while (done < end) {
-        await createOpportunity(target, plan.next(done));
-        done++;
-        if (options.onProgress && (done % 1000 === 0 || done === total)) options.onProgress(done, total);
-      }
+      await withDeferredTotals(target, async () => {
+        while (done < end) {
+          await createOpportunity(target, plan.next(done));
+          done++;
+          if (options.onProgress && (done % 1000 === 0 || done === total)) options.onProgress(done, total);
+        }
+      });
     },
   };
 }

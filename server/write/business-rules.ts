@@ -212,8 +212,33 @@ export async function afterWrite(store: Store, change: Change) {
   }
 }
 
+/** Activities whose totals a bulk write recomputes once at its end, with the time of their last change. */
+const deferredTotals = new WeakMap<Store, Map<string, string>>();
+
+/**
+ * Runs bulk work (an import, the demo data) in a transaction store, recomputing each touched
+ * activity's totals once at the end instead of after every product line.
+ */
+export async function withDeferredTotals<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  const pending = new Map<string, string>();
+  deferredTotals.set(store, pending);
+  try {
+    const result = await work();
+    deferredTotals.delete(store);
+    for (const [activityId, now] of pending) await recomputeActivityTotals(store, activityId, now);
+    return result;
+  } finally {
+    deferredTotals.delete(store);
+  }
+}
+
 export async function recomputeActivityTotals(store: Store, activityId: unknown, now: string) {
   if (typeof activityId !== 'string') return;
+  const pending = deferredTotals.get(store);
+  if (pending) {
+    pending.set(activityId, now);
+    return;
+  }
   const totals = await store.db
     .selectFrom('productline')
     .where('ActivityID', '=', activityId)

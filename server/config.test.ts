@@ -9,6 +9,7 @@ describe('readConfig', () => {
       databaseUrl: 'data/dealdeck.db',
       demoData: true,
       apiToken: undefined,
+      workers: 1,
     });
   });
 
@@ -17,6 +18,12 @@ describe('readConfig', () => {
       /Refusing to listen on 0\.0\.0\.0 without API_TOKEN/,
     );
     expect(readConfig({ HOST: '0.0.0.0', API_TOKEN: 's3cret' }).apiToken).toBe('s3cret');
+  });
+
+  it('runs several instances only on a database they can share', () => {
+    expect(readConfig({ WORKERS: '2', DATABASE_URL: 'data/x.db' }).workers).toBe(2);
+    expect(() => readConfig({ WORKERS: '2', DATABASE_URL: ':memory:' })).toThrow(/share/);
+    expect(() => readConfig({ WORKERS: 'many' })).toThrow(/WORKERS/);
   });
 
   it('reads DEMO_DATA=0 as reference data only, and rejects a bad PORT', () => {

@@ -7,6 +7,8 @@ export interface Config {
   databaseUrl: string;
   demoData: boolean;
   apiToken?: string;
+  /** instances behind the one port */
+  workers: number;
 }
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -23,11 +25,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const demo = (env.DEMO_DATA ?? '1').toLowerCase();
+  const databaseUrl = env.DATABASE_URL || defaultDatabaseUrl;
+  const workers = Number(env.WORKERS ?? 1);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    throw new Error(`WORKERS must be a number of instances from 1 to 64, not '${env.WORKERS}'`);
+  }
+  if (workers > 1 && databaseUrl === ':memory:') {
+    throw new Error(
+      'WORKERS > 1 needs a database the instances can share: a file or PostgreSQL, not :memory:',
+    );
+  }
   return {
     port,
     host,
-    databaseUrl: env.DATABASE_URL || defaultDatabaseUrl,
+    databaseUrl,
     demoData: !['0', 'false', 'no', 'off'].includes(demo),
     apiToken,
+    workers,
   };
 }

@@ -1,20 +1,59 @@
 // `npm start`: the service with the built dashboard, configured by the environment.
+// WORKERS=N runs N instances behind one port (Node's cluster module); they share the database.
+import cluster from 'node:cluster';
 import { readConfig } from './config.ts';
+import { openStore } from './db/database.ts';
+import { migrate } from './db/migrations.ts';
+import { seedIfEmpty } from './demo/seed.ts';
 import { startServer } from './start-server.ts';
 
-try {
+async function main() {
   const config = readConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    // the schema and the demo data are made once, before the instances start
+    const store = openStore(config.databaseUrl);
+    await migrate(store);
+    await seedIfEmpty(store, { demoData: config.demoData });
+    await store.close();
+    let listening = 0;
+    cluster.on('listening', () => {
+      if (++listening === config.workers) {
+        console.log(
+          `Dealdeck is running at http://${config.host}:${config.port}/ with ${config.workers} instances (database: ${config.databaseUrl})`,
+        );
+      }
+    });
+    let stopping = false;
+    cluster.on('exit', (worker, code) => {
+      if (stopping) return;
+      console.error(`Instance ${worker.process.pid} stopped (${code}); starting another`);
+      cluster.fork();
+    });
+    const stopAll = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+      process.exit(0);
+    };
+    process.on('SIGINT', stopAll);
+    process.on('SIGTERM', stopAll);
+    for (let i = 0; i < config.workers; i++) cluster.fork();
+    return;
+  }
   const server = await startServer({ ...config, staticDir: 'dist' });
-  console.log(
-    `Dealdeck is running at ${server.origin}/ (API: ${server.serviceRoot}, database: ${config.databaseUrl})`,
-  );
+  if (cluster.isPrimary) {
+    console.log(
+      `Dealdeck is running at ${server.origin}/ (API: ${server.serviceRoot}, database: ${config.databaseUrl})`,
+    );
+  }
   const stop = async () => {
     await server.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-} catch (error) {
-  console.error(`Dealdeck could not start: ${(error as Error).message}`);
-  process.exit(1);
 }
+
+main().catch((error: Error) => {
+  console.error(`Dealdeck could not start: ${error.message}`);
+  process.exit(1);
+});

@@ -1,18 +1,33 @@
-// `npm run bench:api`: the service over HTTP against the raw SQL floor, on 10,000 and 100,000
-// opportunities. Prints figures; asserts nothing. Options: --sizes 10000,100000 --seconds 4
+// `npm run bench:api`: the service over HTTP against the raw SQL floor. Prints figures; asserts
+// nothing. Options: --db sqlite|postgres, --sizes 10000,100000 (postgres: 1000000),
+// --instances 1 (postgres: 1,2), --seconds 4. PostgreSQL: BENCH_DATABASE_URL names a role that
+// may create databases (default postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const sizes = option('sizes', '10000,100000').split(',').map(Number);
+const database = option('db', 'sqlite');
+if (database !== 'sqlite' && database !== 'postgres') throw new Error('--db is sqlite or postgres');
+const sizes = option('sizes', database === 'postgres' ? '1000000' : '10000,100000')
+  .split(',')
+  .map(Number);
+const instances = option('instances', database === 'postgres' ? '1,2' : '1')
+  .split(',')
+  .map(Number);
 const seconds = Number(option('seconds', '4'));
+/** a role that may create databases; the bench makes dealdeck_bench_<size> */
+const postgresBase =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres';
 
 interface Scenario {
   name: string;
@@ -20,119 +35,133 @@ interface Scenario {
   path: (ids: string[]) => string;
   method?: 'GET' | 'PATCH';
   body?: () => string;
-  /** the same rows straight from SQLite: the floor */
-  raw: (db: Database.Database, ids: string[]) => unknown;
+  /** the same rows straight from the database: the floor */
+  raw: (floor: Floor, ids: string[]) => Promise<unknown>;
   /** part of the "indexed filter with $top" comparison across table sizes */
   indexedFilter?: boolean;
 }
 
-// The floor is the fastest way to get the rows: a cached statement returning arrays.
-const prepared = new Map<string, Database.Statement>();
-const floorQuery = (db: Database.Database, query: string, params: unknown[] = []) => {
-  let statement = prepared.get(query);
-  if (!statement) {
-    statement = db.prepare(query);
-    prepared.set(query, statement);
-  }
-  return statement.reader ? statement.raw(true).all(...params) : statement.run(...params);
-};
+/**
+ * The floor is the fastest way to get the same rows from the same database: SQLite through a
+ * cached statement returning arrays, PostgreSQL through one pg client with array rows.
+ */
+interface Floor {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+  bool(value: boolean): unknown;
+  close(): Promise<void>;
+}
+
+function sqliteFloor(file: string): Floor {
+  const db = new Database(file);
+  const prepared = new Map<string, Database.Statement>();
+  return {
+    async query(text, params = []) {
+      let statement = prepared.get(text);
+      if (!statement) {
+        statement = db.prepare(text);
+        prepared.set(text, statement);
+      }
+      return statement.reader ? statement.raw(true).all(...params) : statement.run(...params);
+    },
+    bool: (value) => (value ? 1 : 0),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+async function postgresFloor(url: string): Promise<Floor> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async query(text, params = []) {
+      let n = 0;
+      const result = await client.query({
+        text: text.replace(/\?/g, () => `$${++n}`),
+        values: params,
+        rowMode: 'array',
+      });
+      return result.rows;
+    },
+    bool: (value) => value,
+    close: () => client.end(),
+  };
+}
 
 const page =
-  (where: string, params: unknown[] = []) =>
-  (db: Database.Database) =>
-    floorQuery(db, `SELECT * FROM activity WHERE ${where} ORDER BY ID LIMIT 50`, params);
+  (where: string, params: (floor: Floor) => unknown[] = () => []) =>
+  (floor: Floor) =>
+    floor.query(`SELECT * FROM activity WHERE ${where} ORDER BY "ID" LIMIT 50`, params(floor));
 
 const scenarios: Scenario[] = [
   { name: 'page of 50', path: () => '/Activity_SalesOpportunity?$top=50', raw: page('1 = 1') },
   {
     name: "contains(Subject,'cloud')",
     path: () => "/Activity_SalesOpportunity?$filter=contains(Subject,'cloud')&$top=50",
-    raw: page("Subject LIKE ? ESCAPE '\\'", ['%cloud%']),
+    raw: (floor) =>
+      floor.query(
+        `SELECT * FROM activity WHERE "Subject" ${floorIsPostgres(floor) ? 'ILIKE' : 'LIKE'} ? ESCAPE '\\' ORDER BY "ID" LIMIT 50`,
+        ['%cloud%'],
+      ),
   },
-  {
-    name: 'Probability gt 50',
-    path: () => '/Activity_SalesOpportunity?$filter=Probability gt 50&$top=50',
-    raw: page('Probability > ?', [50]),
+  ...(
+    [
+      ['Probability gt 50', '"Probability" > ?', () => [50]],
+      ['WeightedAmount gt 10000', '"WeightedAmount" > ?', () => [10000]],
+      ['EstimatedAmount gt 50000', '"EstimatedAmount" > ?', () => [50000]],
+      ['ExpectedOrderDate lt 2026-12-31', '"ExpectedOrderDate" < ?', () => ['2026-12-31']],
+      ['Amount gt 1000', '"Amount" > ?', () => [1000]],
+      ['IsClosed eq false', '"IsClosed" = ?', (floor: Floor) => [floor.bool(false)]],
+      ['CreationDate gt 2026-06-01T00:00:00Z', '"CreationDate" > ?', () => ['2026-06-01T00:00:00.000Z']],
+    ] as const
+  ).map(([filter, where, params]) => ({
+    name: filter,
+    path: () => `/Activity_SalesOpportunity?$filter=${filter}&$top=50`,
+    raw: page(where, params as (floor: Floor) => unknown[]),
     indexedFilter: true,
-  },
-  {
-    name: 'WeightedAmount gt 10000',
-    path: () => '/Activity_SalesOpportunity?$filter=WeightedAmount gt 10000&$top=50',
-    raw: page('WeightedAmount > ?', [10000]),
-    indexedFilter: true,
-  },
-  {
-    name: 'EstimatedAmount gt 50000',
-    path: () => '/Activity_SalesOpportunity?$filter=EstimatedAmount gt 50000&$top=50',
-    raw: page('EstimatedAmount > ?', [50000]),
-    indexedFilter: true,
-  },
-  {
-    name: 'ExpectedOrderDate lt 2026-12-31',
-    path: () => '/Activity_SalesOpportunity?$filter=ExpectedOrderDate lt 2026-12-31&$top=50',
-    raw: page('ExpectedOrderDate < ?', ['2026-12-31']),
-    indexedFilter: true,
-  },
-  {
-    name: 'Amount gt 1000',
-    path: () => '/Activity_SalesOpportunity?$filter=Amount gt 1000&$top=50',
-    raw: page('Amount > ?', [1000]),
-    indexedFilter: true,
-  },
-  {
-    name: 'IsClosed eq false',
-    path: () => '/Activity_SalesOpportunity?$filter=IsClosed eq false&$top=50',
-    raw: page('IsClosed = ?', [0]),
-    indexedFilter: true,
-  },
-  {
-    name: 'CreationDate gt 2026-06-01T00:00:00Z',
-    path: () => '/Activity_SalesOpportunity?$filter=CreationDate gt 2026-06-01T00:00:00Z&$top=50',
-    raw: page('CreationDate > ?', ['2026-06-01T00:00:00.000Z']),
-    indexedFilter: true,
-  },
+  })),
   {
     name: '$expand of 5 relations, 100 rows',
     path: () =>
       '/Activity_SalesOpportunity?$top=100&$expand=Relationship,Contact,Phase,Pipeline,SalesRepresentative',
-    raw: (db) => {
-      const rows = db.prepare('SELECT * FROM activity ORDER BY ID LIMIT 100').all() as Record<
-        string,
-        string
-      >[];
-      const related = (table: string, column: string) => {
+    raw: async (floor) => {
+      const rows = (await floor.query(
+        'SELECT "ID", "RelationshipID", "ContactID", "PhaseID", "PipelineID", "SalesRepresentativeID", * FROM activity ORDER BY "ID" LIMIT 100',
+      )) as unknown[][];
+      const related = (table: string, column: number) => {
         const keys = [...new Set(rows.map((r) => r[column]).filter(Boolean))];
         return keys.length
-          ? floorQuery(db, `SELECT * FROM ${table} WHERE ID IN (${keys.map(() => '?').join(',')})`, keys)
-          : [];
+          ? floor.query(`SELECT * FROM ${table} WHERE "ID" IN (${keys.map(() => '?').join(',')})`, keys)
+          : Promise.resolve([]);
       };
       return [
-        related('relationship', 'RelationshipID'),
-        related('relation', 'ContactID'),
-        related('datastore', 'PhaseID'),
-        related('pipeline', 'PipelineID'),
-        related('relation', 'SalesRepresentativeID'),
+        await related('relationship', 1),
+        await related('relation', 2),
+        await related('datastore', 3),
+        await related('pipeline', 4),
+        await related('relation', 5),
       ];
     },
   },
   {
     name: 'single entity',
     path: (ids) => `/Activity_SalesOpportunity(${ids[0]})`,
-    raw: (db, ids) => floorQuery(db, 'SELECT * FROM activity WHERE ID = ?', [ids[0]]),
+    raw: (floor, ids) => floor.query('SELECT * FROM activity WHERE "ID" = ?', [ids[0]]),
   },
   {
     name: 'PATCH EstimatedAmount',
     path: (ids) => `/Activity_SalesOpportunity(${ids[1]})`,
     method: 'PATCH',
     body: () => JSON.stringify({ EstimatedAmount: 1000 + Math.floor(Math.random() * 100000) }),
-    raw: (db, ids) =>
-      floorQuery(
-        db,
-        'UPDATE activity SET EstimatedAmount = ?, WeightedAmount = ? * Probability / 100, "_Version" = "_Version" + 1 WHERE ID = ?',
+    raw: (floor, ids) =>
+      floor.query(
+        'UPDATE activity SET "EstimatedAmount" = ?, "WeightedAmount" = ? * "Probability" / 100, "_Version" = "_Version" + 1 WHERE "ID" = ?',
         [5000, 5000, ids[1]],
       ),
   },
 ];
+
+const floorIsPostgres = (floor: Floor) => floor.bool(true) === true;
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -143,7 +172,7 @@ const freePort = () =>
     });
   });
 
-function ensureDatabase(size: number) {
+function ensureSqliteDatabase(size: number) {
   const file = `data/bench-${size}.db`;
   execFileSync(
     'node_modules/.bin/tsx',
@@ -156,10 +185,26 @@ function ensureDatabase(size: number) {
   return file;
 }
 
-async function startService(file: string): Promise<{ origin: string; child: ChildProcess }> {
+/** The database of a size: a generated SQLite file, copied into PostgreSQL for --db postgres. */
+async function ensureDatabase(size: number): Promise<{ url: string; floor: Floor }> {
+  const file = ensureSqliteDatabase(size);
+  if (database === 'sqlite') return { url: file, floor: sqliteFloor(file) };
+  const url = new URL(postgresBase);
+  url.pathname = `/dealdeck_bench_${size}`;
+  execFileSync(
+    'node_modules/.bin/tsx',
+    ['bench/copy-to-postgres.ts', '--from', file, '--to', url.toString()],
+    {
+      stdio: 'inherit',
+    },
+  );
+  return { url: url.toString(), floor: await postgresFloor(url.toString()) };
+}
+
+async function startService(url: string, workers: number): Promise<{ origin: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: file, PORT: String(port), DEMO_DATA: '0' },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', WORKERS: String(workers) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -171,13 +216,11 @@ async function startService(file: string): Promise<{ origin: string; child: Chil
   return { origin: `http://127.0.0.1:${port}`, child };
 }
 
-function rawMedian(db: Database.Database, scenario: Scenario, ids: string[]) {
+async function rawMedian(floor: Floor, scenario: Scenario, ids: string[]) {
   const times: number[] = [];
-  const inTransaction = scenario.method === 'PATCH';
   for (let i = 0; i < 300; i++) {
     const start = process.hrtime.bigint();
-    if (inTransaction) db.transaction(() => scenario.raw(db, ids))();
-    else scenario.raw(db, ids);
+    await scenario.raw(floor, ids);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   times.sort((a, b) => a - b);
@@ -224,23 +267,25 @@ async function throughput(origin: string, scenario: Scenario, ids: string[]) {
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(9);
 
-async function benchSize(size: number) {
-  const file = ensureDatabase(size);
-  const db = new Database(file, { readonly: false });
-  const ids = (db.prepare('SELECT ID FROM activity ORDER BY ID LIMIT 2').all() as { ID: string }[]).map(
-    (r) => r.ID,
-  );
-  const { origin, child } = await startService(file);
-  const results: Record<string, { p50: number; p99: number; rps: number; raw: number }> = {};
+type Figures = Record<string, { p50: number; p99: number; rps: number; raw: number }>;
+
+async function benchSize(size: number, workers: number): Promise<Figures> {
+  const { url, floor } = await ensureDatabase(size);
+  const rows = (await floor.query('SELECT "ID" FROM activity ORDER BY "ID" LIMIT 2')) as string[][];
+  const ids = rows.map((r) => r[0]);
+  const { origin, child } = await startService(url, workers);
+  const results: Figures = {};
   try {
-    console.log(`\n${size.toLocaleString('en')} opportunities (${file})`);
+    console.log(
+      `\n${size.toLocaleString('en')} opportunities on ${database}, ${workers} instance${workers > 1 ? 's' : ''}`,
+    );
     console.log(
       `${'scenario'.padEnd(40)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'req/s'.padStart(9)}${'raw ms'.padStart(9)}${'ratio'.padStart(9)}`,
     );
     for (const scenario of scenarios) {
       const { p50, p99 } = await latency(origin, scenario, ids);
       const rps = await throughput(origin, scenario, ids);
-      const raw = rawMedian(db, scenario, ids);
+      const raw = await rawMedian(floor, scenario, ids);
       results[scenario.name] = { p50, p99, rps, raw };
       console.log(
         `${scenario.name.padEnd(40)}${fmt(p50)}${fmt(p99)}${fmt(rps, 0)}${fmt(raw, 3)}${fmt(p50 / Math.max(raw, 0.001), 1)}`,
@@ -248,22 +293,24 @@ async function benchSize(size: number) {
     }
   } finally {
     child.kill('SIGTERM');
-    db.close();
+    await floor.close();
   }
   return results;
 }
 
-const all: Record<number, Awaited<ReturnType<typeof benchSize>>> = {};
-for (const size of sizes) all[size] = await benchSize(size);
+const figures: Record<string, Figures> = {};
+for (const workers of instances) {
+  for (const size of sizes) figures[`${size}/${workers}`] = await benchSize(size, workers);
+}
 
 if (sizes.length > 1) {
   const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
   console.log(
-    `\nIndexed filters with $top=50: p50 ms at ${small.toLocaleString('en')} vs ${large.toLocaleString('en')}`,
+    `\nIndexed filters with $top=50, one instance: p50 ms at ${small.toLocaleString('en')} vs ${large.toLocaleString('en')}`,
   );
   for (const scenario of scenarios.filter((s) => s.indexedFilter)) {
     console.log(
-      `${scenario.name.padEnd(40)}${fmt(all[small][scenario.name].p50)}${fmt(all[large][scenario.name].p50)}`,
+      `${scenario.name.padEnd(40)}${fmt(figures[`${small}/${instances[0]}`][scenario.name].p50)}${fmt(figures[`${large}/${instances[0]}`][scenario.name].p50)}`,
     );
   }
 }

@@ -75,6 +75,7 @@ async function build(store: Store, options: BenchDatabaseOptions) {
   while (generator.done < generator.total) {
     await store.transaction((tx) => generator.createOpportunities(tx, chunk));
   }
+  await sql`ANALYZE`.execute(store.db);
 }
 
 async function countOpportunities(path: string): Promise<number | undefined> {

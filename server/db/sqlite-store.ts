@@ -14,6 +14,9 @@ export function openSqliteStore(url: string, options: StoreOptions = {}): Store 
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // keep the planner's statistics fresh: without them it sorts all open deals to show 50
+  sqlite.pragma('analysis_limit = 1000');
+  sqlite.pragma('optimize = 0x10002');
   // SQLite's own lower()/upper() fold ASCII only; sales data has names like "Müller".
   sqlite.function('lower', { deterministic: true }, (v: unknown) =>
     typeof v === 'string' ? v.toLowerCase() : v,

@@ -41,6 +41,15 @@ export function Dialog({
   );
 }
 
+// Open modals, innermost last: Escape closes only the innermost one.
+const openModals: { current: () => void }[] = [];
+
+function onDocumentKeyDown(event: KeyboardEvent) {
+  if (event.key !== 'Escape' || openModals.length === 0) return;
+  event.stopPropagation();
+  openModals[openModals.length - 1].current();
+}
+
 /** Focus moves into the element, Tab cycles inside it, Escape closes, focus returns on close. */
 export function useModalFocus(ref: React.RefObject<HTMLElement | null>, onClose: () => void) {
   const onCloseRef = useRef(onClose);
@@ -56,29 +65,32 @@ export function useModalFocus(ref: React.RefObject<HTMLElement | null>, onClose:
         ),
       );
     (element.querySelector<HTMLElement>('[data-autofocus]') ?? focusable()[0] ?? element).focus();
+    // Escape is heard on the document: the content inside may be replaced (loading, then
+    // loaded) and take the focus with it.
+    const entry = { current: () => onCloseRef.current() };
+    if (openModals.length === 0) document.addEventListener('keydown', onDocumentKeyDown);
+    openModals.push(entry);
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        onCloseRef.current();
-      } else if (event.key === 'Tab') {
-        // A dialog over the drawer keeps Tab to itself.
-        event.stopPropagation();
-        const items = focusable();
-        if (items.length === 0) return;
-        const first = items[0];
-        const last = items[items.length - 1];
-        if (event.shiftKey && document.activeElement === first) {
-          event.preventDefault();
-          last.focus();
-        } else if (!event.shiftKey && document.activeElement === last) {
-          event.preventDefault();
-          first.focus();
-        }
+      if (event.key !== 'Tab') return;
+      // An inner dialog keeps Tab to itself.
+      event.stopPropagation();
+      const items = focusable();
+      if (items.length === 0) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
       }
     };
     element.addEventListener('keydown', onKeyDown);
     return () => {
       element.removeEventListener('keydown', onKeyDown);
+      openModals.splice(openModals.indexOf(entry), 1);
+      if (openModals.length === 0) document.removeEventListener('keydown', onDocumentKeyDown);
       previous?.focus?.();
     };
   }, [ref]);

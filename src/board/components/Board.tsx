@@ -211,8 +211,12 @@ export function Board({
       </div>
       <DragOverlay dropAnimation={null}>
         {active ? (
-          <div className="w-68 rotate-2 cursor-grabbing rounded-lg bg-white p-3 shadow-2xl ring-2 ring-indigo-400">
-            <CardBody card={active} staleDays={staleDays} />
+          // The tilt is on an inner element: dnd-kit measures the outer one, and a rotated
+          // rectangle would make keyboard moves think the card sits left of its own column.
+          <div className="w-68 cursor-grabbing">
+            <div className="rotate-2 rounded-lg bg-white p-3 shadow-2xl ring-2 ring-indigo-400">
+              <CardBody card={active} staleDays={staleDays} />
+            </div>
           </div>
         ) : null}
       </DragOverlay>

@@ -10,11 +10,11 @@ export function useUpdateOpportunity(id: string) {
   return useMutation({
     mutationFn: ({ changes, etag }: { changes: Record<string, unknown>; etag?: string }) =>
       odata.update<SalesOpportunity>(sets.SalesOpportunity, id, changes, etag),
-    onSettled: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.opportunity(id) }),
-        queryClient.invalidateQueries({ queryKey: [...queryKeys.all, 'board'] }),
-      ]),
+    onSettled: () => {
+      // The board refreshes in the background; the drawer waits for its own fresh copy.
+      queryClient.invalidateQueries({ queryKey: [...queryKeys.all, 'board'] });
+      return queryClient.invalidateQueries({ queryKey: queryKeys.opportunity(id) });
+    },
   });
 }
 

@@ -38,8 +38,8 @@ export function OpportunityDrawer({ id, onClose }: { id: string; onClose: () => 
         tabIndex={-1}
         className="relative flex h-full w-full max-w-xl flex-col bg-white shadow-2xl outline-none"
       >
-        {query.isPending ? (
-          <DrawerSkeleton titleId={titleId} onClose={onClose} />
+        {query.data ? (
+          <DrawerContent key={query.data.ID} opportunity={query.data} titleId={titleId} onClose={onClose} />
         ) : query.isError ? (
           <div className="p-6">
             <DrawerTitle titleId={titleId} onClose={onClose}>
@@ -57,12 +57,7 @@ export function OpportunityDrawer({ id, onClose }: { id: string; onClose: () => 
             </div>
           </div>
         ) : (
-          <DrawerContent
-            key={query.data['@odata.etag']}
-            opportunity={query.data}
-            titleId={titleId}
-            onClose={onClose}
-          />
+          <DrawerSkeleton titleId={titleId} onClose={onClose} />
         )}
       </div>
     </div>
@@ -142,9 +137,16 @@ function DrawerContent({
 }) {
   const initial = formOf(o);
   const [draft, setDraft] = useState<OpportunityForm>(initial);
+  const [shownEtag, setShownEtag] = useState(o['@odata.etag']);
+  if (shownEtag !== o['@odata.etag']) {
+    // A new version from the server (our save, or someone else's): edit from there on.
+    setShownEtag(o['@odata.etag']);
+    setDraft(initial);
+  }
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [saved, setSaved] = useState(false);
   const update = useUpdateOpportunity(o.ID);
   const remove = useDeleteOpportunity(o.ID);
   const phases = useQuery({ ...phasesQuery(o.Pipeline?.ID ?? ''), enabled: !!o.Pipeline?.ID });
@@ -162,6 +164,7 @@ function DrawerContent({
 
   const change = (field: keyof OpportunityForm) => (event: { target: { value: string } }) => {
     setDraft((d) => ({ ...d, [field]: event.target.value }));
+    setSaved(false);
     setErrors(({ [field]: _, ...rest }) => rest);
   };
 
@@ -171,7 +174,10 @@ function DrawerContent({
     update.mutate(
       { changes, etag: o['@odata.etag'] },
       {
-        onSuccess: () => showToast('Changes saved.', 'success'),
+        onSuccess: () => {
+          setSaved(true);
+          showToast('Changes saved.', 'success');
+        },
         onError: (error) => {
           if (error instanceof ODataRequestError && error.isConflict) {
             setFormError(
@@ -383,6 +389,9 @@ function DrawerContent({
           <TrashIcon width={14} height={14} /> Delete
         </Button>
         <div className="flex-1" />
+        <p role="status" className="text-xs text-emerald-700">
+          {saved && !dirty ? 'All changes saved' : ''}
+        </p>
         {dirty && (
           <Button
             variant="ghost"

@@ -1,0 +1,180 @@
+import { card, column, dragTo, expect, openBoardFor, test } from './support/fixtures';
+
+test('the board loads the pipeline with a column per phase and the demo cards', async ({ page, board }) => {
+  await page.goto('/');
+  for (const phase of board.phases) await expect(column(page, phase.Name)).toBeVisible();
+  const lead = column(page, 'Lead');
+  await expect(lead.getByRole('article').first()).toBeVisible();
+  await expect(lead.getByTestId('column-sums')).toContainText('weighted');
+  await page.screenshot({ path: 'test-results/screenshots/board.png' });
+});
+
+test('a card dragged by pointer lands in the new phase, checked through the API', async ({
+  page,
+  api,
+  board,
+  createOpportunity,
+}) => {
+  const opportunity = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  const saved = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
+  );
+
+  const source = card(page, opportunity.Subject);
+  const target = column(page, 'Qualified');
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 30, { steps: 12 });
+  await expect(target).toHaveClass(/ring-indigo-400/);
+  await page.screenshot({ path: 'test-results/screenshots/drag-in-progress.png' });
+  await page.mouse.up();
+
+  await expect(card(column(page, 'Qualified'), opportunity.Subject)).toBeVisible();
+  expect((await saved).status()).toBe(200);
+  const stored = await api.opportunity(opportunity.ID);
+  expect(stored.Phase?.ID).toBe(board.phase('Qualified').ID);
+  expect(stored.Probability).toBe(board.phase('Qualified').Probability);
+  await expect(card(column(page, 'Qualified'), opportunity.Subject)).toContainText(
+    `${board.phase('Qualified').Probability}%`,
+  );
+});
+
+test('a card dragged by keyboard lands in the new phase', async ({ page, api, board, createOpportunity }) => {
+  const opportunity = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  const saved = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
+  );
+  await card(page, opportunity.Subject).focus();
+  await page.keyboard.press('Space');
+  // dnd-kit's live region tells a screen reader where the card is
+  await expect(
+    page.getByRole('status').filter({ hasText: `${opportunity.Subject} is over Lead` }),
+  ).toBeAttached();
+  await page.keyboard.press('ArrowRight');
+  await expect(
+    page.getByRole('status').filter({ hasText: `${opportunity.Subject} is over Qualified` }),
+  ).toBeAttached();
+  await expect(column(page, 'Qualified')).toHaveClass(/ring-indigo-400/);
+  await page.keyboard.press('Space');
+  await expect(card(column(page, 'Qualified'), opportunity.Subject)).toBeVisible();
+  expect((await saved).status()).toBe(200);
+  expect((await api.opportunity(opportunity.ID)).Phase?.ID).toBe(board.phase('Qualified').ID);
+});
+
+test('reordering within a column writes a SortIndex between the neighbours', async ({
+  page,
+  api,
+  board,
+  createOpportunity,
+}) => {
+  const tag = `Order ${Date.now().toString(36)}`;
+  const first = await createOpportunity('Lead', { Subject: `${tag} A`, SortIndex: 1 });
+  await createOpportunity('Lead', { Subject: `${tag} B`, SortIndex: 2 });
+  const third = await createOpportunity('Lead', { Subject: `${tag} C`, SortIndex: 3 });
+  await openBoardFor(page, board.pipelineId, tag, third.Subject);
+  const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(third.ID));
+  const source = card(page, third.Subject);
+  const target = card(page, first.Subject);
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 - 10, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + 5, { steps: 15 });
+  await page.mouse.up();
+  expect((await saved).status()).toBe(200);
+  expect((await api.opportunity(third.ID)).SortIndex).toBeLessThan(1);
+  await expect(column(page, 'Lead').getByRole('article')).toContainText([`${tag} C`, `${tag} A`, `${tag} B`]);
+});
+
+test('a server error rolls the card back with a message', async ({ page, api, board, createOpportunity }) => {
+  const opportunity = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await page.route(`**/Activity_SalesOpportunity(${opportunity.ID})`, (route) =>
+    route.request().method() === 'PATCH'
+      ? route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'InternalError', message: 'The database is on fire' } }),
+        })
+      : route.fallback(),
+  );
+  await dragTo(page, card(page, opportunity.Subject), column(page, 'Qualified'));
+  await expect(page.getByRole('alert')).toContainText(
+    `“${opportunity.Subject}” could not be moved: The database is on fire`,
+  );
+  await expect(card(column(page, 'Lead'), opportunity.Subject)).toBeVisible();
+  await expect(card(column(page, 'Qualified'), opportunity.Subject)).toHaveCount(0);
+  expect((await api.opportunity(opportunity.ID)).Phase?.ID).toBe(board.phase('Lead').ID);
+});
+
+test('a move of a record someone else changed is refused (412), refetched and explained', async ({
+  page,
+  api,
+  board,
+  createOpportunity,
+}) => {
+  const opportunity = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await api.patch('Activity_SalesOpportunity', opportunity.ID, { EstimatedAmount: 99_000 });
+  const refused = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
+  );
+  await dragTo(page, card(page, opportunity.Subject), column(page, 'Qualified'));
+  expect((await refused).status()).toBe(412);
+  await expect(page.getByRole('alert')).toContainText('Someone else changed');
+  const back = card(column(page, 'Lead'), opportunity.Subject);
+  await expect(back).toContainText('€99,000');
+  expect((await api.opportunity(opportunity.ID)).Phase?.ID).toBe(board.phase('Lead').ID);
+});
+
+test('dropping on Lost asks for the reason and competitor; Cancel leaves the card', async ({
+  page,
+  api,
+  board,
+  createOpportunity,
+}) => {
+  const opportunity = await createOpportunity('Negotiation');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await page.getByRole('region', { name: /^Lost/ }).scrollIntoViewIfNeeded();
+
+  await dragTo(page, card(page, opportunity.Subject), column(page, 'Lost'));
+  const dialog = page.getByRole('dialog', { name: 'Mark as lost' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(card(column(page, 'Negotiation'), opportunity.Subject)).toBeVisible();
+
+  await dragTo(page, card(page, opportunity.Subject), column(page, 'Lost'));
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+  await expect(dialog.getByText('Choose the reason the deal was lost.')).toBeVisible();
+  await dialog.getByLabel('Lost reason').selectOption({ label: 'Price too high' });
+  await expect(dialog.getByLabel('Lost to competitor').locator('option')).not.toHaveCount(1);
+  await dialog.getByLabel('Lost to competitor').selectOption({ index: 1 });
+  await page.screenshot({ path: 'test-results/screenshots/lost-dialog.png' });
+  const saved = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
+  );
+  await dialog.getByRole('button', { name: 'Mark as lost' }).click();
+  expect((await saved).status()).toBe(200);
+  await expect(card(column(page, 'Lost'), opportunity.Subject)).toBeVisible();
+  const stored = await api.opportunity(opportunity.ID);
+  expect(stored).toMatchObject({ Probability: 0, IsClosed: true, LostReason: { Name: 'Price too high' } });
+});
+
+test('dropping on Won confirms the close', async ({ page, api, board, createOpportunity }) => {
+  const opportunity = await createOpportunity('Verbal');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await column(page, 'Won').scrollIntoViewIfNeeded();
+  await dragTo(page, card(page, opportunity.Subject), column(page, 'Won'));
+  const dialog = page.getByRole('dialog', { name: 'Mark as won' });
+  await dialog.getByRole('button', { name: 'Mark as won' }).click();
+  await expect(card(column(page, 'Won'), opportunity.Subject)).toBeVisible();
+  await expect.poll(async () => (await api.opportunity(opportunity.ID)).Probability).toBe(100);
+});

@@ -1,0 +1,75 @@
+// Test fixtures: the service's API for arranging data and checking writes, and a fresh
+// opportunity per test with a unique subject, so tests never depend on the demo data's shape.
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { type PhaseRow, ServiceApi } from './service-api';
+
+interface Board {
+  pipelineId: string;
+  phases: PhaseRow[];
+  phase(code: string): PhaseRow;
+}
+
+interface Fixtures {
+  api: ServiceApi;
+  board: Board;
+  /** creates an opportunity in the first pipeline's phase with this code */
+  createOpportunity(code: string, extra?: Record<string, unknown>): Promise<{ ID: string; Subject: string }>;
+}
+
+let counter = 0;
+
+export const test = base.extend<Fixtures>({
+  api: async ({ baseURL }, use) => {
+    await use(new ServiceApi(`${baseURL}/v1/odata`));
+  },
+  board: async ({ api }, use) => {
+    const [pipeline] = await api.pipelines();
+    const phases = await api.phases(pipeline.ID);
+    await use({
+      pipelineId: pipeline.ID,
+      phases,
+      phase: (code) => {
+        const phase = phases.find((p) => p.Code === code);
+        if (!phase) throw new Error(`No phase ${code}`);
+        return phase;
+      },
+    });
+  },
+  createOpportunity: async ({ api, board }, use, testInfo) => {
+    await use(async (code, extra = {}) => {
+      const Subject = `E2E ${testInfo.title.slice(0, 40).trim()} ${Date.now().toString(36)}${++counter}`;
+      return api.create('Activity_SalesOpportunity', {
+        Subject,
+        EstimatedAmount: 12_000,
+        Currency: 'EUR',
+        Phase: { ID: board.phase(code).ID },
+        Pipeline: { ID: board.pipelineId },
+        ...extra,
+      });
+    });
+  },
+});
+
+export { expect };
+
+export const column = (page: Page, name: string) =>
+  page.getByRole('region', { name: new RegExp(`^${name}`) });
+export const card = (scope: Page | Locator, subject: string) =>
+  scope.getByRole('article', { name: subject, exact: true });
+
+/** Opens the board filtered to one subject, so the card under test is the only one shown. */
+export async function openBoardFor(page: Page, pipelineId: string, search: string, subject = search) {
+  await page.goto(`/?pipeline=${pipelineId}&q=${encodeURIComponent(search)}`);
+  await expect(card(page, subject)).toBeVisible();
+}
+
+/** A pointer drag in small steps, as a hand would do it (dnd-kit needs intermediate moves). */
+export async function dragTo(page: Page, source: Locator, target: Locator) {
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 30, { steps: 12 });
+  await page.mouse.up();
+}

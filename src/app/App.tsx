@@ -18,7 +18,7 @@ export function App() {
   const { path } = useLocation();
   const onSettings = path === '/settings';
   return (
-    <div className="flex h-dvh flex-col bg-slate-50 text-slate-900">
+    <div className="flex h-dvh flex-col overflow-hidden bg-slate-50 text-slate-900">
       <header className="flex h-14 shrink-0 items-center gap-4 bg-slate-900 px-4 text-white">
         <a
           href="/"

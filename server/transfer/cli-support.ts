@@ -1,0 +1,56 @@
+// What the import and export commands share: the database, progress on a terminal, numbers.
+import { existsSync } from 'node:fs';
+import { defaultDatabaseUrl, isPostgresUrl } from '../db/database.ts';
+
+export const databaseUrl = (env: NodeJS.ProcessEnv = process.env) => env.DATABASE_URL || defaultDatabaseUrl;
+
+/** A SQLite file that is not there yet: an export has nothing to read. */
+export function missingSqliteFile(url: string): string | undefined {
+  if (isPostgresUrl(url) || url === ':memory:') return undefined;
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  return existsSync(file) ? undefined : file;
+}
+
+export const count = (n: number) => n.toLocaleString('en');
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export const rate = (n: number, ms: number) => `${count(Math.round((n * 1000) / Math.max(ms, 1)))}/s`;
+
+/** A line on stderr rewritten in place, at most a few times a second; nothing when stderr is not a terminal. */
+export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
+  const enabled = Boolean(stream.isTTY);
+  let last = 0;
+  let shown = false;
+  return {
+    update(text: () => string, force = false) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (!force && now - last < 200) return;
+      last = now;
+      shown = true;
+      stream.write(`\r\x1b[K${text()}`);
+    },
+    /** clears the line, before other output */
+    clear() {
+      if (enabled && shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+/** The order in which to import the sets, so that every link finds its target. */
+export const importOrder = [
+  'Pipeline',
+  'Datastore_Phase_ActivitySalesOpportunity',
+  'Datastore_Source',
+  'Datastore_LostReason',
+  'PriceList',
+  'Product',
+  'Relationship_Organization',
+  'Relation_Person_Contact',
+  'Activity_SalesOpportunity',
+  'ProductLine',
+  'Involved',
+  'TimeRegistration',
+];

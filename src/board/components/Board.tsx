@@ -28,8 +28,9 @@ import { showToast } from '../../ui/toast-store';
 import type { BoardCard, ColumnPage } from '../api/board-card';
 import { columnQuery } from '../api/column-query';
 import { columnTotalsQuery, totalsByPhase } from '../api/column-totals-query';
+import { movedCard } from '../api/move-in-cache';
 import { type MoveVariables, useMoveOpportunity, usePendingMoves } from '../api/use-move-opportunity';
-import { BoardColumn, type DropIndicator } from './BoardColumn';
+import { BoardColumn, type DropIndicator, type LandedCard } from './BoardColumn';
 import { LostDialog, WonDialog } from './CloseDialogs';
 import { type DragData, landingOf, sortIndexOf } from './drop-target';
 import { CardBody } from './OpportunityCard';
@@ -71,6 +72,24 @@ export function Board({
   const [indicator, setIndicator] = useState<DropIndicator | null>(null);
   const [overPhaseId, setOverPhaseId] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<MoveVariables | null>(null);
+  // The last drop, drawn by the columns in the same render that ends the drag, so the card
+  // lands in the frame after the drop; the query cache catches up a moment later.
+  const [landed, setLanded] = useState<LandedCard | null>(null);
+
+  const save = (variables: MoveVariables) => {
+    setLanded({
+      card: movedCard(
+        variables.card,
+        variables.to,
+        variables.sortIndex,
+        variables.fromPhaseId !== variables.to.ID,
+      ),
+      fromPhaseId: variables.fromPhaseId,
+      toPhaseId: variables.to.ID,
+    });
+    const clear = () => setLanded((current) => (current?.card.ID === variables.card.ID ? null : current));
+    move.mutate(variables, { onSettled: clear });
+  };
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -159,7 +178,7 @@ export function Board({
     };
     const closes = from.phaseId !== to.ID && (to.IsWon || to.IsLost);
     if (closes) setConfirming(variables);
-    else move.mutate(variables);
+    else save(variables);
   };
 
   if (phases.isPending) return <BoardSkeleton />;
@@ -205,6 +224,7 @@ export function Board({
             staleDays={staleDays}
             isDropTarget={!!active && overPhaseId === phase.ID}
             dropIndicator={indicator?.phaseId === phase.ID ? indicator : null}
+            landed={landed?.fromPhaseId === phase.ID || landed?.toPhaseId === phase.ID ? landed : null}
             onOpen={onOpen}
           />
         ))}
@@ -225,7 +245,7 @@ export function Board({
           subject={confirming.card.Subject}
           onCancel={() => setConfirming(null)}
           onConfirm={(lost) => {
-            move.mutate({ ...confirming, lost });
+            save({ ...confirming, lost });
             setConfirming(null);
           }}
         />
@@ -235,7 +255,7 @@ export function Board({
           subject={confirming.card.Subject}
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
-            move.mutate(confirming);
+            save(confirming);
             setConfirming(null);
           }}
         />

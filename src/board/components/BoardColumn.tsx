@@ -10,11 +10,18 @@ import type { ODataFilter } from '../../api/odata-filter';
 import { Button } from '../../ui/Button';
 import { PlusIcon, SpinnerIcon } from '../../ui/icons';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/StateViews';
+import { type BoardCard, compareCards } from '../api/board-card';
 import { columnQuery } from '../api/column-query';
 import type { ColumnTotals } from '../api/column-totals-query';
 import { ColumnHeader } from './ColumnHeader';
 import { type DropLine, OpportunityCard } from './OpportunityCard';
 import { QuickAdd } from './QuickAdd';
+
+export interface LandedCard {
+  card: BoardCard;
+  fromPhaseId: string;
+  toPhaseId: string;
+}
 
 export interface DropIndicator {
   phaseId: string;
@@ -33,6 +40,7 @@ export function BoardColumn({
   staleDays,
   isDropTarget,
   dropIndicator,
+  landed,
   onOpen,
 }: {
   pipelineId: string;
@@ -44,12 +52,18 @@ export function BoardColumn({
   staleDays: number;
   isDropTarget: boolean;
   dropIndicator: DropIndicator | null;
+  landed: LandedCard | null;
   onOpen: (id: string) => void;
 }) {
   const headingId = useId();
   const [adding, setAdding] = useState(false);
   const query = useInfiniteQuery(columnQuery(pipelineId, phase.ID, filter));
-  const cards = useMemo(() => query.data?.pages.flatMap((p) => p.cards) ?? [], [query.data]);
+  const cards = useMemo(() => {
+    const loaded = query.data?.pages.flatMap((p) => p.cards) ?? [];
+    if (!landed) return loaded;
+    const others = loaded.filter((c) => c.ID !== landed.card.ID);
+    return landed.toPhaseId === phase.ID ? [...others, landed.card].sort(compareCards) : others;
+  }, [query.data, landed, phase.ID]);
   const ids = useMemo(() => cards.map((c) => c.ID), [cards]);
   const { setNodeRef } = useDroppable({
     id: `column:${phase.ID}`,

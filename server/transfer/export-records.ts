@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Store } from '../db/database.ts';
-import { type EntityType, model } from '../model/model.ts';
+import { type EntityType, model, type Reference } from '../model/model.ts';
 import { csvColumns, csvRow, typeColumn } from './csv.ts';
 import { odataTypeOf, setFields, type TransferFormat, transferFields } from './fields.ts';
 
@@ -38,6 +38,13 @@ async function write(output: Writable, text: string) {
   if (text && !output.write(text)) await once(output, 'drain');
 }
 
+/**
+ * The parent whose records an export keeps together: the first required link, such as the
+ * Activity of a product line. Ordered by ID otherwise.
+ */
+export const groupingReference = (set: EntityType): Reference | undefined =>
+  [...set.references.values()].find((reference) => reference.required);
+
 /** Writes every record of the set to `output` (which stays open); returns how many. */
 export async function exportRecords(
   store: Store,
@@ -67,14 +74,7 @@ export async function exportRecords(
 
   const types = new Set(set.typeNames);
   let written = 0;
-  let after: string | undefined;
-  for (;;) {
-    // The set's types are picked here rather than in SQL: with a condition on _Type, SQLite
-    // reads a page through the _Type index and sorts the whole set for each page.
-    let query = store.db.selectFrom(set.table).select(columns).orderBy('ID').limit(pageSize);
-    if (after !== undefined) query = query.where('ID', '>', after);
-    const rows = (await query.execute()) as Record<string, unknown>[];
-    if (rows.length === 0) break;
+  const writePage = async (rows: Record<string, unknown>[]) => {
     let text = '';
     for (const row of rows) {
       if (!types.has(row._Type as string)) continue;
@@ -84,8 +84,38 @@ export async function exportRecords(
     }
     await write(output, text);
     options.onProgress?.(written);
-    after = rows[rows.length - 1].ID as string;
+  };
+
+  // The set's types are picked in code rather than in SQL: with a condition on _Type, SQLite
+  // reads a page through the _Type index and sorts the whole set for each page.
+  const page = () => store.db.selectFrom(set.table).select(columns).limit(pageSize);
+  const parent = groupingReference(set);
+  if (parent) {
+    // records of one parent together, so that an import recomputes each parent's totals once
+    const column = parent.column;
+    let after: [string, string] | undefined;
+    for (;;) {
+      let query = page().where(column, 'is not', null).orderBy(column).orderBy('ID');
+      if (after) {
+        const [parentId, id] = after;
+        query = query.where((eb) => eb(eb.refTuple(column, 'ID'), '>', eb.tuple(parentId, id)));
+      }
+      const rows = (await query.execute()) as Record<string, unknown>[];
+      if (rows.length) await writePage(rows);
+      if (rows.length < pageSize) break;
+      const last = rows[rows.length - 1];
+      after = [last[column] as string, last.ID as string];
+    }
+  }
+  let after: string | undefined;
+  for (;;) {
+    let query = page().orderBy('ID');
+    if (parent) query = query.where(parent.column, 'is', null);
+    if (after !== undefined) query = query.where('ID', '>', after);
+    const rows = (await query.execute()) as Record<string, unknown>[];
+    if (rows.length) await writePage(rows);
     if (rows.length < pageSize) break;
+    after = rows[rows.length - 1].ID as string;
   }
   return written;
 }

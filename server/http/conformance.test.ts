@@ -31,7 +31,7 @@ interface Answer {
 }
 
 const RULES = new Set(['filter', 'orderby', 'select', 'expand', 'queryOptions', 'commonExpr']);
-const file = new URL('../../../shared/conformance/odata-abnf-testcases.yaml', import.meta.url);
+const file = new URL('../test-support/odata-abnf-testcases.yaml', import.meta.url);
 const cases = (parse(readFileSync(file, 'utf8')).TestCases as TestCase[]).filter((c) => RULES.has(c.Rule));
 
 /**

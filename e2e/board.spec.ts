@@ -7,6 +7,13 @@ test('the board loads the pipeline with a column per phase and the demo cards', 
   await expect(lead.getByRole('article').first()).toBeVisible();
   await expect(lead.getByTestId('column-sums')).toContainText('weighted');
   await page.screenshot({ path: 'test-results/screenshots/board.png' });
+
+  // a demo opportunity opens with its product lines and totals
+  await lead.getByRole('article').first().click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByRole('table', { name: 'Product lines' })).toBeVisible();
+  await expect(drawer.getByText('Total incl. VAT')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/drawer.png' });
 });
 
 test('a card dragged by pointer lands in the new phase, checked through the API', async ({

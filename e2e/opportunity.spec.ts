@@ -30,7 +30,6 @@ test('the drawer opens from a card and a link, shows server validation at the fi
   const drawer = page.getByRole('dialog', { name: opportunity.Subject });
   await expect(drawer).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`opportunity=${opportunity.ID}`));
-  await page.screenshot({ path: 'test-results/screenshots/drawer.png' });
 
   const probability = drawer.getByLabel('Probability (%)');
   await probability.fill('150');

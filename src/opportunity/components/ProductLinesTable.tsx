@@ -35,7 +35,9 @@ export function ProductLinesTable({ opportunity }: { opportunity: OpportunityDet
             <tr key={line.ID}>
               <td className="px-3 py-2">
                 <div className="font-medium text-slate-800">{line.Description}</div>
-                {line.Product?.Name && <div className="text-xs text-slate-500">{line.Product.Name}</div>}
+                {line.Product?.Name && line.Product.Name !== line.Description && (
+                  <div className="text-xs text-slate-500">{line.Product.Name}</div>
+                )}
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{line.Quantity}</td>
               <td className="px-3 py-2 text-right tabular-nums">{formatMoney(line.Price, currency)}</td>

@@ -26,7 +26,11 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: 'server-postgres',
-                include: ['server/http/**/*.test.ts', 'server/db/**/*.test.ts'],
+                include: [
+                  'server/http/**/*.test.ts',
+                  'server/db/**/*.test.ts',
+                  'server/transfer/**/*.test.ts',
+                ],
                 environment: 'node',
                 env: { DEALDECK_TEST_DB: 'postgres' },
               },

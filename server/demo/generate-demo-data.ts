@@ -4,7 +4,7 @@
 // are computed exactly as for a client's POST. Deterministic for a given seed and `now`.
 import type { Store } from '../db/database.ts';
 import { type EntityType, entitySets } from '../model/model.ts';
-import { withDeferredTotals } from '../write/business-rules.ts';
+import { bulkWrite } from '../write/business-rules.ts';
 import { createEntity } from '../write/write-entity.ts';
 import {
   type CountryInfo,
@@ -81,7 +81,7 @@ export async function startDemoData(store: Store, options: DemoDataOptions): Pro
     },
     async createOpportunities(target, count) {
       const end = Math.min(total, done + Math.max(0, count));
-      await withDeferredTotals(target, async () => {
+      await bulkWrite(target, async () => {
         while (done < end) {
           await createOpportunity(target, plan.next(done));
           done++;

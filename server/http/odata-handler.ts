@@ -16,7 +16,6 @@ import { aggregateRows, shapeAggregateRow } from '../sql/aggregate-rows.ts';
 import type { ExpressionContext } from '../sql/expression-sql.ts';
 import { countRows, idOf, selectRows, typeOf } from '../sql/select-rows.ts';
 import { loadRecord } from '../write/records.ts';
-import { guidPattern } from '../write/validate-body.ts';
 import { createEntity, deleteEntity, updateEntity } from '../write/write-entity.ts';
 import { parsePrefer } from './prefer.ts';
 import { readJsonBody } from './read-body.ts';
@@ -445,12 +444,11 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
 }
 
 function idFromQuery(ctx: RequestContext): string {
-  const match = /(?:^|&)\$id=([^&]*)/.exec(ctx.rawQuery);
-  if (!match)
+  const ref = ctx.options.id;
+  if (ref === undefined) {
     throw badRequest('DELETE of a collection $ref names the member: Coll(<guid>)/$ref or ?$id=<url>', '$id');
-  const ref = decodeURIComponent(match[1]);
-  const key = /\(([^()]*)\)$/.exec(ref)?.[1];
-  return parseKey(key ?? ref, '$id');
+  }
+  return parseKey(/\(([^()]*)\)$/.exec(ref)?.[1] ?? ref, '$id');
 }
 
 async function refTarget(ctx: RequestContext, type: EntityType): Promise<string> {
@@ -459,7 +457,6 @@ async function refTarget(ctx: RequestContext, type: EntityType): Promise<string>
   if (typeof ref !== 'string') throw badRequest('A $ref body is {"@odata.id": "<Set>(<guid>)"}', '@odata.id');
   const key = /\(([^()]*)\)$/.exec(ref)?.[1] ?? ref;
   const id = parseKey(key, '@odata.id');
-  if (!guidPattern.test(id)) throw badRequest(`'${ref}' does not name a record`, '@odata.id');
   const record = await loadRecord(ctx.store, type, id);
   if (!record || !type.typeNames.includes(record._Type as string)) {
     throw badRequest(`No ${type.setName} with ID ${id}`, '@odata.id');

@@ -413,6 +413,36 @@ describe('$ref writes links', () => {
   });
 });
 
+describe('$ref on a collection navigation', () => {
+  it('POST adds a member, DELETE with $id or a key removes it', async () => {
+    const { body: first } = await createOpportunity({ Subject: 'Parent' });
+    const { body: second } = await createOpportunity({ Subject: 'Other parent' });
+    const line = await api('/ProductLine', {
+      method: 'POST',
+      json: { Activity: { ID: second.ID }, Description: 'Moves', Price: 100, VatPercentage: 0 },
+    });
+    const added = await api(`/Activity_SalesOpportunity(${first.ID})/ProductLines/$ref`, {
+      method: 'POST',
+      json: { '@odata.id': `${service.server.serviceRoot}/ProductLine(${line.body.ID})` },
+    });
+    expect(added.status).toBe(204);
+    const refs = await api(`/Activity_SalesOpportunity(${first.ID})/ProductLines/$ref`);
+    expect(refs.body.value).toEqual([
+      { '@odata.id': `${service.server.serviceRoot}/ProductLine(${line.body.ID})` },
+    ]);
+    // the line moved: both activities' totals follow
+    expect((await api(`/Activity_SalesOpportunity(${first.ID})`)).body.Amount).toBe(100);
+    expect((await api(`/Activity_SalesOpportunity(${second.ID})`)).body.Amount).toBe(0);
+    // a line must belong to an activity: unlinking it is refused, naming the field
+    const removed = await api(
+      `/Activity_SalesOpportunity(${first.ID})/ProductLines/$ref?$id=ProductLine(${line.body.ID})`,
+      { method: 'DELETE' },
+    );
+    expect(removed.status).toBe(400);
+    expect(removed.body.error.target).toBe('Activity');
+  });
+});
+
 describe('bad input gets a clear 4xx and changes nothing', () => {
   let id: string;
   let etag: string;
@@ -433,6 +463,7 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
     [{ EstimatedAmount: true }, 'EstimatedAmount', /number/],
     [{ ExpectedOrderDate: '31-12-2026' }, 'ExpectedOrderDate', /date/],
     [{ Subject: null }, 'Subject', /cannot be null/],
+    [{ Subject: '   ' }, 'Subject', /must not be empty/],
     [{ Subject: 'x'.repeat(256) }, 'Subject', /at most 255/],
     [{ Currency: 'euro' }, 'Currency', /ISO 4217/],
     [{ Colour: 'red' }, 'Colour', /unknown property/],
@@ -459,8 +490,12 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 
   it('lists every invalid field at once', async () => {
-    const response = await patch({ Probability: 200, Colour: 'red' });
-    expect(response.body.error.details.map((d: any) => d.target)).toEqual(['Probability', 'Colour']);
+    const response = await patch({ Probability: 200, Colour: 'red', Subject: '' });
+    expect(response.body.error.details.map((d: any) => d.target)).toEqual([
+      'Probability',
+      'Colour',
+      'Subject',
+    ]);
     await expectUnchanged();
   });
 

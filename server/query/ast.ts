@@ -137,6 +137,8 @@ export type AggregateItem =
 export interface QueryOptions extends ExpandOptions {
   apply?: ApplyStep[];
   skiptoken?: string;
+  /** `$id`: the entity a collection `$ref` delete removes */
+  id?: string;
   format?: string;
   /** parameter aliases `@p=...`, already substituted into the expressions that use them */
   aliases?: Record<string, Expr>;

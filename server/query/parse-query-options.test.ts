@@ -189,7 +189,13 @@ describe('system query options', () => {
     expect(failure('$levels=2').message).toContain('only allowed inside $expand');
   });
 
-  it.each(['$compute=A as B', '$index=4', '$schemaversion=1', '$deltatoken=x', '$id=foo'])(
+  it('keeps $id, the member a collection $ref delete removes, as written', () => {
+    expect(parseQueryOptions('$id=Activity_SalesOpportunity(3fa85f64-5717-4562-b3fc-2c963f66afa6)').id).toBe(
+      'Activity_SalesOpportunity(3fa85f64-5717-4562-b3fc-2c963f66afa6)',
+    );
+  });
+
+  it.each(['$compute=A as B', '$index=4', '$schemaversion=1', '$deltatoken=x'])(
     '%s is not implemented',
     (raw) => {
       expect(failure(raw)).toBeInstanceOf(NotImplementedError);

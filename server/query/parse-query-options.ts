@@ -23,8 +23,9 @@ const SYSTEM_OPTIONS = new Set([
   '$apply',
   '$skiptoken',
   '$format',
+  '$id',
 ]);
-const NOT_IMPLEMENTED_OPTIONS = new Set(['$compute', '$index', '$schemaversion', '$deltatoken', '$id']);
+const NOT_IMPLEMENTED_OPTIONS = new Set(['$compute', '$index', '$schemaversion', '$deltatoken']);
 const ALL_OPTION_NAMES = [...SYSTEM_OPTIONS, ...NOT_IMPLEMENTED_OPTIONS, '$levels'];
 
 type NestedOption =
@@ -213,6 +214,9 @@ export function parseQueryOptions(rawQuery: string): QueryOptions {
         break;
       case '$skiptoken':
         result.skiptoken = value;
+        break;
+      case '$id':
+        result.id = value;
         break;
       case '$format':
         result.format = value;

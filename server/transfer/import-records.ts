@@ -1,5 +1,5 @@
 // Bulk import: every record goes through createEntity, the API's own validated write path, in
-// batches of one transaction each (withDeferredTotals: an activity's totals are recomputed once
+// batches of one transaction each (bulkWrite: an activity's totals are recomputed once
 // per batch, not per product line). A bad record rejects its whole batch, or with skipInvalid
 // only itself.
 //
@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import type { EntityType } from '../model/model.ts';
 import { ODataError } from '../query/errors.ts';
-import { withDeferredTotals } from '../write/business-rules.ts';
+import { bulkWrite } from '../write/business-rules.ts';
 import { createEntity } from '../write/write-entity.ts';
 import type { SourceRecord } from './read-lines.ts';
 
@@ -111,7 +111,7 @@ export async function importRecords(
     if (batch.some((record) => record.problem)) return false;
     try {
       await store.transaction((tx) =>
-        withDeferredTotals(tx, async () => {
+        bulkWrite(tx, async () => {
           for (const record of batch) await createEntity(tx, set, record.body, at);
         }),
       );
@@ -126,7 +126,7 @@ export async function importRecords(
     const problems: ImportProblem[] = [];
     try {
       await store.transaction(async (tx) => {
-        await withDeferredTotals(tx, async () => {
+        await bulkWrite(tx, async () => {
           for (const record of batch) {
             if (record.problem) {
               const at = { line: record.line, ...(record.lastLine ? { lastLine: record.lastLine } : {}) };

@@ -5,7 +5,7 @@ import type { Store } from '../db/database.ts';
 import { sequenceTable, versionColumn } from '../db/schema.ts';
 import { type EntityType, model } from '../model/model.ts';
 import { type ErrorDetail, ODataError } from '../query/errors.ts';
-import { type DbRecord, loadRecord } from './records.ts';
+import { type DbRecord, forgetRecords, loadRecord, startRecordCache, stopRecordCache } from './records.ts';
 
 export interface Change {
   type: EntityType;
@@ -197,6 +197,7 @@ export async function afterWrite(store: Store, change: Change) {
         .where('ID', '=', line.ID)
         .execute();
     }
+    forgetRecords(store, 'productline');
     await recomputeActivityTotals(store, record.ID, change.now);
   }
   if (isA(type, 'Relationship') && before && changed(change, '_Name')) {
@@ -209,6 +210,7 @@ export async function afterWrite(store: Store, change: Change) {
       })
       .where('RelationshipID', '=', record.ID)
       .execute();
+    forgetRecords(store, 'activity');
   }
 }
 
@@ -216,12 +218,14 @@ export async function afterWrite(store: Store, change: Change) {
 const deferredTotals = new WeakMap<Store, Map<string, string>>();
 
 /**
- * Runs bulk work (an import, the demo data) in a transaction store, recomputing each touched
- * activity's totals once at the end instead of after every product line.
+ * Runs bulk work (an import batch, the demo data) in a transaction store: each touched
+ * activity's totals are recomputed once at the end instead of after every product line, and
+ * records looked up again and again are read once.
  */
-export async function withDeferredTotals<T>(store: Store, work: () => Promise<T>): Promise<T> {
+export async function bulkWrite<T>(store: Store, work: () => Promise<T>): Promise<T> {
   const pending = new Map<string, string>();
   deferredTotals.set(store, pending);
+  startRecordCache(store);
   try {
     const result = await work();
     deferredTotals.delete(store);
@@ -229,6 +233,7 @@ export async function withDeferredTotals<T>(store: Store, work: () => Promise<T>
     return result;
   } finally {
     deferredTotals.delete(store);
+    stopRecordCache(store);
   }
 }
 
@@ -275,4 +280,5 @@ export async function recomputeActivityTotals(store: Store, activityId: unknown,
     })
     .where('ID', '=', activityId)
     .execute();
+  forgetRecords(store, 'activity', activityId);
 }

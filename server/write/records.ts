@@ -27,6 +27,31 @@ export function columnTypesOf(type: EntityType): Map<string, EdmType> {
 
 export const rootType = (type: EntityType): EntityType => (type.base ? rootType(type.base) : type);
 
+/**
+ * Records read during a bulk write (an import batch, the demo data), by table and ID: the same
+ * phases, customers and activities are looked up again and again. Writes forget what they change.
+ */
+const bulkCaches = new WeakMap<Store, Map<string, DbRecord>>();
+
+export function startRecordCache(store: Store) {
+  bulkCaches.set(store, new Map());
+}
+
+export function stopRecordCache(store: Store) {
+  bulkCaches.delete(store);
+}
+
+/** After a write to a record, or to a whole table when id is omitted. */
+export function forgetRecords(store: Store, table: string, id?: string) {
+  const cache = bulkCaches.get(store);
+  if (!cache) return;
+  if (id !== undefined) {
+    cache.delete(`${table}:${id}`);
+    return;
+  }
+  for (const key of cache.keys()) if (key.startsWith(`${table}:`)) cache.delete(key);
+}
+
 /** A record by ID; `lock` keeps other writers off it until the transaction ends. */
 export async function loadRecord(
   store: Store,
@@ -34,6 +59,11 @@ export async function loadRecord(
   id: string,
   lock = false,
 ): Promise<DbRecord | undefined> {
+  const cache = bulkCaches.get(store);
+  const key = `${type.table}:${id}`;
+  // a lock must be taken in the database; a cached copy only serves plain reads
+  const cached = lock ? undefined : cache?.get(key);
+  if (cached) return cached;
   let query = store.db.selectFrom(type.table).selectAll().where('ID', '=', id);
   if (lock && store.dialect.rowLocks) query = query.forUpdate();
   const row = await query.executeTakeFirst();
@@ -43,6 +73,7 @@ export async function loadRecord(
   for (const [column, value] of Object.entries(row)) {
     record[column] = store.dialect.fromDatabase(types.get(column) ?? 'Edm.String', value);
   }
+  cache?.set(key, record);
   return record;
 }
 

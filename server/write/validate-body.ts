@@ -26,6 +26,7 @@ function schemaFor(property: PropertyDef): z.ZodType {
       break;
     case 'Edm.String': {
       let s = z.string();
+      if (property.required) s = s.trim().min(1, 'must not be empty');
       // the pattern says best what is expected, so it speaks first
       if (property.pattern)
         s = s.regex(new RegExp(property.pattern.regex), `must be ${property.pattern.description}`);
@@ -107,7 +108,8 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
         continue;
       }
       if (value === null) {
-        links.set(name, null);
+        if (reference.required) problem(key, `${name} is required and cannot be unlinked`);
+        else links.set(name, null);
         continue;
       }
       const match = typeof value === 'string' ? bindTarget.exec(value) : null;
@@ -156,7 +158,8 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
     const reference = type.references.get(key);
     if (reference) {
       if (value === null) {
-        links.set(key, null);
+        if (reference.required) problem(key, 'is required and cannot be unlinked');
+        else links.set(key, null);
         continue;
       }
       const linkId = linkIdOf(value);

@@ -8,8 +8,8 @@ import { typeNameFromCsdl } from '../model/csdl-names.ts';
 import { type EntityType, model, referencesTo } from '../model/model.ts';
 import { type ErrorDetail, ODataError } from '../query/errors.ts';
 import { afterWrite, applyRules, type Change, recomputeActivityTotals } from './business-rules.ts';
-import { type DbRecord, loadRecord, toDatabaseRow, typeInSet } from './records.ts';
-import { type ValidatedBody, validateBody } from './validate-body.ts';
+import { type DbRecord, forgetRecords, loadRecord, toDatabaseRow, typeInSet } from './records.ts';
+import { guidPattern, type ValidatedBody, validateBody } from './validate-body.ts';
 
 export interface WriteResult {
   id: string;
@@ -70,16 +70,16 @@ export async function createEntity(
   now: string,
 ): Promise<WriteResult> {
   const type = concreteTypeFor(set, body);
-  const input = validateBody(type, body, 'update');
   // An ID or ImportId that exists makes the create an update: clients retry creates safely.
+  const { id, importId } = keysOf(body);
   const existingId =
-    input.id ??
-    (input.values.has('ImportId') && input.values.get('ImportId') !== null
+    id ??
+    (importId
       ? (
           (await store.db
             .selectFrom(type.table)
             .select('ID')
-            .where('ImportId', '=', input.values.get('ImportId') as string)
+            .where('ImportId', '=', importId)
             .executeTakeFirst()) as { ID: string } | undefined
         )?.ID
       : undefined);
@@ -100,6 +100,16 @@ export async function createEntity(
   }
   const checked = validateBody(type, body, 'create');
   return save(store, type, undefined, { ...checked, id: existingId ?? checked.id }, now);
+}
+
+/** The keys a create may name an existing record by; their validation comes with the rest of the body. */
+function keysOf(body: unknown): { id?: string; importId?: string } {
+  if (typeof body !== 'object' || body === null) return {};
+  const { ID, ImportId } = body as Record<string, unknown>;
+  return {
+    id: typeof ID === 'string' && guidPattern.test(ID) ? ID.toLowerCase() : undefined,
+    importId: typeof ImportId === 'string' && ImportId !== '' ? ImportId : undefined,
+  };
 }
 
 export async function updateEntity(
@@ -166,6 +176,7 @@ async function save(
       .values(toDatabaseRow(store, type, record))
       .execute();
   }
+  forgetRecords(store, type.table, record.ID as string);
   await afterWrite(store, change);
   return { id: record.ID as string, type, created: !before };
 }
@@ -189,12 +200,8 @@ async function checkLinks(store: Store, type: EntityType, input: ValidatedBody) 
     if (targetId === null) continue;
     const reference = type.references.get(name)!;
     const target = model.get(reference.target)!;
-    const row = (await store.db
-      .selectFrom(target.table)
-      .select('_Type')
-      .where('ID', '=', targetId)
-      .executeTakeFirst()) as { _Type: string } | undefined;
-    if (!row || !target.typeNames.includes(row._Type)) {
+    const row = await loadRecord(store, target, targetId);
+    if (!row || !target.typeNames.includes(row._Type as string)) {
       const message = `${name}: no ${target.setName} with ID ${targetId}`;
       problems.push({ code: 'LinkNotFound', target: name, message });
     }
@@ -228,6 +235,9 @@ export async function deleteEntity(
     await loadRecord(store, model.get('Activity')!, existing.ActivityID, true);
   }
   await store.db.deleteFrom(type.table).where('ID', '=', id).execute();
+  // the foreign keys may have deleted or unlinked others too
+  for (const { owner } of referencesTo(type)) forgetRecords(store, owner.table);
+  forgetRecords(store, type.table);
   // cascades and SET NULL are done by the foreign keys; an activity's totals follow its product lines
   if (isProductLine) {
     await recomputeActivityTotals(store, existing.ActivityID, now);

@@ -414,6 +414,8 @@ interface OpportunityPlan {
   /** product line bodies, without the link to the opportunity */
   lines: Record<string, unknown>[];
   createdAt: number;
+  /** a later write (a rep reviewing the deal), which moves LastMutationDate */
+  touchedAt?: number;
 }
 
 async function createOpportunity(store: Store, plan: OpportunityPlan) {
@@ -421,6 +423,8 @@ async function createOpportunity(store: Store, plan: OpportunityPlan) {
   for (const line of plan.lines) {
     await create(store, 'ProductLine', { ...line, Activity: { ID: id } }, plan.createdAt);
   }
+  if (plan.touchedAt !== undefined)
+    await create(store, 'Activity_SalesOpportunity', { ID: id }, plan.touchedAt);
 }
 
 /** Decides every field of the i-th opportunity; pure apart from the random it draws from. */
@@ -518,7 +522,12 @@ class OpportunityPlanner {
         body.LostToCompetitor = { ID: random.pick(master.competitors) };
       }
     }
-    return { body, lines: lines.map((line) => line.body), createdAt };
+    // reps keep most live deals up to date: the last change is recent, so stale cards stand out
+    const touchedAt =
+      !closed && random.chance(0.75)
+        ? Math.max(createdAt, Math.round((this.now - random.next() * 12 * day) / 1000) * 1000)
+        : undefined;
+    return { body, lines: lines.map((line) => line.body), createdAt, touchedAt };
   }
 
   /** Monotonic: the i-th of n opportunities is created at the i/n-th working hour of the history. */

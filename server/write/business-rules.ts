@@ -276,7 +276,8 @@ export async function recomputeActivityTotals(store: Store, activityId: unknown,
       TotalMargin: round2(excluding - purchase),
       NumberOfProductLines: Number(totals.lines),
       [versionColumn]: sql`${sql.ref(versionColumn)} + 1`,
-      LastMutationDate: now,
+      // deferred (bulk) recomputes may run after a later change of the activity itself
+      LastMutationDate: sql`CASE WHEN ${sql.ref('LastMutationDate')} > ${now} THEN ${sql.ref('LastMutationDate')} ELSE ${now} END`,
     })
     .where('ID', '=', activityId)
     .execute();

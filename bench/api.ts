@@ -144,6 +144,33 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: '$apply open by pipeline, currency',
+    path: () =>
+      '/Activity_SalesOpportunity?$apply=filter(IsClosed eq false)/groupby((Pipeline/ID,Currency),aggregate(EstimatedAmount with sum as Estimated,WeightedAmount with sum as Weighted,$count as Count))',
+    raw: (floor) =>
+      floor.query(
+        'SELECT "PipelineID", "Currency", SUM("EstimatedAmount"), SUM("WeightedAmount"), COUNT(*) FROM activity WHERE "IsClosed" = ? GROUP BY "PipelineID", "Currency"',
+        [floor.bool(false)],
+      ),
+  },
+  {
+    name: '$apply by phase',
+    path: () =>
+      '/Activity_SalesOpportunity?$apply=groupby((Phase/ID),aggregate(WeightedAmount with sum as Weighted,$count as Count))',
+    raw: (floor) =>
+      floor.query('SELECT "PhaseID", SUM("WeightedAmount"), COUNT(*) FROM activity GROUP BY "PhaseID"'),
+  },
+  {
+    name: '$apply by sales rep, expected date',
+    path: () =>
+      '/Activity_SalesOpportunity?$apply=filter(IsClosed eq false)/groupby((SalesRepresentative/ID,ExpectedOrderDate),aggregate(WeightedAmount with sum as Weighted))',
+    raw: (floor) =>
+      floor.query(
+        'SELECT "SalesRepresentativeID", "ExpectedOrderDate", SUM("WeightedAmount") FROM activity WHERE "IsClosed" = ? GROUP BY "SalesRepresentativeID", "ExpectedOrderDate"',
+        [floor.bool(false)],
+      ),
+  },
+  {
     name: 'single entity',
     path: (ids) => `/Activity_SalesOpportunity(${ids[0]})`,
     raw: (floor, ids) => floor.query('SELECT * FROM activity WHERE "ID" = ?', [ids[0]]),

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf, path, withoutPositions } from './ast-test-helpers.ts';
 import { NotImplementedError, QuerySyntaxError } from './errors.ts';
 import { parseApply } from './parse-apply.ts';
 
-const strip = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(strip)
-    : value && typeof value === 'object'
-      ? Object.fromEntries(
-          Object.entries(value)
-            .filter(([k]) => k !== 'pos')
-            .map(([k, v]) => [k, strip(v)]),
-        )
-      : value;
-const a = (text: string) => strip(parseApply(text));
-const path = (...segments: string[]) => ({ kind: 'path', segments });
+const a = (text: string) => withoutPositions(parseApply(text));
 
-const syntaxError = (text: string): QuerySyntaxError => {
-  try {
-    parseApply(text);
-  } catch (e) {
-    if (!(e instanceof QuerySyntaxError)) throw e;
-    return e;
-  }
-  throw new Error(`expected a syntax error for ${text}`);
-};
+const syntaxError = (text: string) => errorOf(QuerySyntaxError, () => parseApply(text));
 
 describe('parseApply', () => {
   it('parses filter, groupby with a nested aggregate, and aggregate', () => {

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Expr, LiteralType } from './ast.ts';
+import { errorOf, path, withoutPositions } from './ast-test-helpers.ts';
 import { NotImplementedError, ODataError, QuerySyntaxError } from './errors.ts';
 import { parseExpression } from './parse-expression.ts';
 
-/** Removes `pos` fields so tests can compare shapes. */
-const strip = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(strip)
-    : value && typeof value === 'object'
-      ? Object.fromEntries(
-          Object.entries(value)
-            .filter(([k]) => k !== 'pos')
-            .map(([k, v]) => [k, strip(v)]),
-        )
-      : value;
-const p = (text: string) => strip(parseExpression(text));
-const path = (...segments: string[]) => ({ kind: 'path', segments });
+const p = (text: string) => withoutPositions(parseExpression(text));
 const lit = (type: LiteralType, value: string | number | boolean | null) => ({
   kind: 'literal',
   type,
@@ -24,15 +13,7 @@ const lit = (type: LiteralType, value: string | number | boolean | null) => ({
 const bin = (op: string, left: unknown, right: unknown) => ({ kind: 'binary', op, left, right });
 const call = (name: string, ...args: unknown[]) => ({ kind: 'call', name, args });
 
-const syntaxError = (text: string): QuerySyntaxError => {
-  try {
-    parseExpression(text);
-  } catch (e) {
-    if (!(e instanceof QuerySyntaxError)) throw e;
-    return e;
-  }
-  throw new Error(`expected a syntax error for ${text}`);
-};
+const syntaxError = (text: string) => errorOf(QuerySyntaxError, () => parseExpression(text));
 
 describe('seed filter examples', () => {
   it.each([

@@ -21,7 +21,7 @@ export type AliasResolver = (name: string, pos: number, lx: Lexer) => Expr;
 type BinaryOp = ComparisonOp | LogicalOp | ArithmeticOp | 'has';
 
 // Lowest to highest: or < and < eq/ne/has/in < gt/ge/lt/le < add/sub < mul/div/divby/mod.
-const PRECEDENCE: Record<string, number> = {
+export const PRECEDENCE: Record<string, number> = {
   or: 1,
   and: 2,
   eq: 3,

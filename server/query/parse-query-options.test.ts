@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf, path, withoutPositions } from './ast-test-helpers.ts';
 import { NotImplementedError, ODataError, QuerySyntaxError } from './errors.ts';
 import { parseQueryOptions } from './parse-query-options.ts';
 
-const strip = (value: unknown): unknown =>
-  Array.isArray(value)
-    ? value.map(strip)
-    : value && typeof value === 'object'
-      ? Object.fromEntries(
-          Object.entries(value)
-            .filter(([k]) => k !== 'pos')
-            .map(([k, v]) => [k, strip(v)]),
-        )
-      : value;
-const q = (raw: string) => strip(parseQueryOptions(raw));
-const path = (...segments: string[]) => ({ kind: 'path', segments });
+const q = (raw: string) => withoutPositions(parseQueryOptions(raw));
 
-const failure = (raw: string): ODataError => {
-  try {
-    parseQueryOptions(raw);
-  } catch (e) {
-    if (!(e instanceof ODataError)) throw e;
-    return e;
-  }
-  throw new Error(`expected ${raw} to fail`);
-};
+const failure = (raw: string) => errorOf(ODataError, () => parseQueryOptions(raw));
 
 describe('splitting and decoding', () => {
   it('returns nothing for an empty query', () => {
@@ -218,13 +200,13 @@ describe('system query options', () => {
 describe('parameter aliases', () => {
   it('substitutes aliases defined before or after their use', () => {
     const r = parseQueryOptions('$filter=Probability gt @p&@p=5');
-    expect(strip(r.filter)).toEqual({
+    expect(withoutPositions(r.filter)).toEqual({
       kind: 'binary',
       op: 'gt',
       left: path('Probability'),
       right: { kind: 'literal', type: 'int', value: 5 },
     });
-    expect(strip(r.aliases)).toEqual({ '@p': { kind: 'literal', type: 'int', value: 5 } });
+    expect(withoutPositions(r.aliases)).toEqual({ '@p': { kind: 'literal', type: 'int', value: 5 } });
     expect(q("@w='Black'&$filter=contains(Title,@w)")).toMatchObject({
       filter: { args: [path('Title'), { value: 'Black' }] },
     });

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { openStore } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrations.ts';
 import { sequenceTable } from '../server/db/schema.ts';
-import { tables } from '../server/model/model.ts';
+import { tablesInDependencyOrder } from '../server/model/model.ts';
 import { columnTypesOf } from '../server/write/records.ts';
 
 const args = process.argv.slice(2);
@@ -17,20 +17,6 @@ const option = (name: string) => {
   if (i < 0 || !args[i + 1]) throw new Error(`--${name} is required`);
   return args[i + 1];
 };
-
-/** Parents before children, so that every foreign key finds its row. */
-const tableOrder = [
-  'pipeline',
-  'datastore',
-  'pricelist',
-  'product',
-  'relationship',
-  'relation',
-  'activity',
-  'productline',
-  'involved',
-  'timeregistration',
-];
 
 export async function copyToPostgres(from: string, to: string) {
   const source = new Database(from, { readonly: true });
@@ -64,8 +50,9 @@ export async function copyToPostgres(from: string, to: string) {
   // a bench copy need not survive a crash: no waiting for the disk on every commit
   await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(store.db);
   const started = Date.now();
-  for (const table of tableOrder) {
-    const root = tables.find((t) => t.table === table)!;
+  // parents before children, so that every foreign key finds its row
+  for (const root of tablesInDependencyOrder()) {
+    const table = root.table;
     const types = columnTypesOf(root);
     const columns = (source.prepare(`SELECT * FROM "${table}" LIMIT 1`).columns() as { name: string }[]).map(
       (c) => c.name,

@@ -146,3 +146,36 @@ export function referencesTo(type: EntityType) {
 
 export const isNavigation = (type: EntityType, name: string) =>
   type.references.has(name) || type.collections.has(name);
+
+/** Root types ordered so that every table comes after the tables it links to (self-links aside). */
+export function tablesInDependencyOrder(): EntityType[] {
+  const ordered: EntityType[] = [];
+  const placed = new Set<string>();
+  const visit = (root: EntityType, path: Set<string>) => {
+    if (placed.has(root.table)) return;
+    if (path.has(root.table)) throw new Error(`Model error: tables link in a circle through ${root.table}`);
+    path.add(root.table);
+    for (const reference of tableColumns(root).references) {
+      const target = model.get(reference.target)!;
+      if (target.table !== root.table) visit(tables.find((t) => t.table === target.table)!, path);
+    }
+    path.delete(root.table);
+    placed.add(root.table);
+    ordered.push(root);
+  };
+  for (const root of tables) visit(root, new Set());
+  return ordered;
+}
+
+/**
+ * Entity sets that together hold every record, in an order where links find their targets:
+ * per table, the outermost concrete types (a competitor is among the organisations).
+ */
+export function setsInDependencyOrder(): string[] {
+  return tablesInDependencyOrder().flatMap((root) =>
+    root.typeNames
+      .map((name) => model.get(name)!)
+      .filter((type) => !type.abstract && (!type.base || type.base.abstract))
+      .map((type) => type.setName),
+  );
+}

@@ -1,6 +1,7 @@
 // What the import and export commands share: the database, progress on a terminal, numbers.
 import { existsSync } from 'node:fs';
 import { defaultDatabaseUrl, isPostgresUrl } from '../db/database.ts';
+import { setsInDependencyOrder } from '../model/model.ts';
 
 export const databaseUrl = (env: NodeJS.ProcessEnv = process.env) => env.DATABASE_URL || defaultDatabaseUrl;
 
@@ -40,17 +41,4 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
 }
 
 /** The order in which to import the sets, so that every link finds its target. */
-export const importOrder = [
-  'Pipeline',
-  'Datastore_Phase_ActivitySalesOpportunity',
-  'Datastore_Source',
-  'Datastore_LostReason',
-  'PriceList',
-  'Product',
-  'Relationship_Organization',
-  'Relation_Person_Contact',
-  'Activity_SalesOpportunity',
-  'ProductLine',
-  'Involved',
-  'TimeRegistration',
-];
+export const importOrder = setsInDependencyOrder();

@@ -10,6 +10,7 @@ import { openStore } from '../db/database.ts';
 import { migrate } from '../db/migrations.ts';
 import { createReferenceData } from '../demo/reference-data.ts';
 import { createTestDatabase, type TestDatabase, testingPostgres } from '../test-support/test-database.ts';
+import { importOrder } from './cli-support.ts';
 
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 
@@ -120,6 +121,6 @@ describe('npm run import / export', { timeout: 120_000 }, () => {
     expect(result.stderr).toContain(
       'line 1: Activity: no Activity with ID 20000000-0000-4000-8000-000000000001',
     );
-    expect(result.stderr).toContain('import the linked sets first, in this order: Pipeline, ');
+    expect(result.stderr).toContain(`import the linked sets first, in this order: ${importOrder.join(', ')}`);
   });
 });

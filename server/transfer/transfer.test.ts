@@ -7,7 +7,7 @@ import { migrate } from '../db/migrations.ts';
 import { versionColumn } from '../db/schema.ts';
 import { generateDemoData } from '../demo/generate-demo-data.ts';
 import { createReferenceData } from '../demo/reference-data.ts';
-import { entitySets } from '../model/model.ts';
+import { entitySets, tablesInDependencyOrder } from '../model/model.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.ts';
 import { createEntity } from '../write/write-entity.ts';
 import { csvRecords } from './csv.ts';
@@ -82,16 +82,7 @@ const demoSets = [
   'Activity_SalesOpportunity',
   'ProductLine',
 ];
-const demoTables = [
-  'pipeline',
-  'datastore',
-  'pricelist',
-  'product',
-  'relationship',
-  'relation',
-  'activity',
-  'productline',
-];
+const demoTables = tablesInDependencyOrder().map((root) => root.table);
 
 describe.each(['ndjson', 'csv'] as const)('round trip as %s', (format) => {
   let source: Store;

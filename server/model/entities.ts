@@ -30,9 +30,8 @@ const standard = {
     description: 'Entity type discriminator (e.g., Activity.SalesOpportunity)',
   },
   _Name: { type: 'Edm.String', readOnly: true, description: 'Computed display name' },
-  SortIndex: { type: 'Edm.Double', indexed: true, description: 'Sorting order' },
+  SortIndex: { type: 'Edm.Double', description: 'Sorting order' },
   CreationDate: {
-    indexed: true,
     type: 'Edm.DateTimeOffset',
     nullable: false,
     readOnly: true,
@@ -54,7 +53,6 @@ const standard = {
     type: 'Edm.Boolean',
     nullable: false,
     default: false,
-    indexed: true,
     description: 'Whether the record is closed',
   },
   ImportId: {
@@ -78,6 +76,10 @@ export const entityTypes = {
     displayName: ['Subject'],
     properties: {
       ...standard,
+      // the board sorts by SortIndex; the seed filters on CreationDate and IsClosed
+      SortIndex: indexed(standard.SortIndex),
+      CreationDate: indexed(standard.CreationDate),
+      IsClosed: indexed(standard.IsClosed),
       Subject: requiredText(255, 'Activity subject / title'),
       Number: {
         type: 'Edm.String',

@@ -289,6 +289,24 @@ describe('query options', () => {
     await api(`/Activity_SalesOpportunity(${created.body.ID})`, { method: 'DELETE' });
   });
 
+  it('matches case-insensitively beyond ASCII', async () => {
+    const created = await api('/Activity_SalesOpportunity', {
+      method: 'POST',
+      json: { Subject: 'Überprüfung für Øresund Ærø' },
+    });
+    for (const filter of [
+      "contains(Subject,'ÜBERPRÜFUNG FÜR ØRESUND')",
+      "startswith(Subject,'überprüfung für ø')",
+      "toupper(Subject) eq 'ÜBERPRÜFUNG FÜR ØRESUND ÆRØ'",
+    ]) {
+      const rows = await readAll(
+        `/Activity_SalesOpportunity?$filter=${encodeURIComponent(filter)}&$select=ID`,
+      );
+      expect(ids(rows), filter).toEqual([created.body.ID]);
+    }
+    await api(`/Activity_SalesOpportunity(${created.body.ID})`, { method: 'DELETE' });
+  });
+
   it('base sets list every subtype with its own _Type', async () => {
     const relationships = await readAll('/Relationship?$select=Name,_Type');
     const types = new Set(relationships.map((r) => r._Type));

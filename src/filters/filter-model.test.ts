@@ -17,9 +17,30 @@ describe('board filters', () => {
     );
   });
 
+  it('narrows to a phase, a currency and an expected-order window, as the forecast links do', () => {
+    const phase = '6fa85f64-5717-4562-b3fc-2c963f66afa7';
+    const filters = parseFilters(
+      new URLSearchParams(`phase=${phase}&currency=usd&from=2027-01-01&before=2027-02-01`),
+    );
+    expect(filters).toEqual({
+      phase,
+      currency: 'USD',
+      expectedFrom: '2027-01-01',
+      expectedBefore: '2027-02-01',
+    });
+    const query = new URLSearchParams(buildQuery({ filter: toODataFilter(filters) }).slice(1));
+    expect(query.get('$filter')).toBe(
+      `((ExpectedOrderDate ge 2027-01-01) and (ExpectedOrderDate lt 2027-02-01) and (Phase/ID eq ${phase}) and (Currency eq 'USD'))`,
+    );
+  });
+
   it('drops values a hand-edited link cannot mean', () => {
     expect(
-      parseFilters(new URLSearchParams('probability=lots&before=tomorrow&rep=1 or 1&status=maybe')),
+      parseFilters(
+        new URLSearchParams(
+          'probability=lots&before=tomorrow&rep=1 or 1&status=maybe&currency=euro&phase=x&from=soon',
+        ),
+      ),
     ).toEqual({});
   });
 

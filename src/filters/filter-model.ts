@@ -1,5 +1,7 @@
 // Board filters: read from and written to the URL (shareable, back works), and turned into
-// the OData $filter. Covers the seed's filtering examples plus sales rep and source.
+// the OData $filter. Covers the seed's filtering examples plus sales rep, source, phase,
+// currency and an expected-order-date window: the forecast uses the same filters, and a bar
+// clicked there opens the board narrowed to the bar's deals through these parameters.
 import { guid, raw } from 'odata-query';
 import type { ODataFilter } from '../api/odata-filter';
 
@@ -8,6 +10,8 @@ export interface BoardFilters {
   minProbability?: number;
   minWeighted?: number;
   minEstimated?: number;
+  /** expected order date on or after, `YYYY-MM-DD` */
+  expectedFrom?: string;
   /** expected order date before, `YYYY-MM-DD` */
   expectedBefore?: string;
   status?: 'open' | 'closed';
@@ -15,6 +19,9 @@ export interface BoardFilters {
   createdAfter?: string;
   rep?: string;
   source?: string;
+  phase?: string;
+  /** ISO 4217 code, e.g. `EUR` */
+  currency?: string;
 }
 
 export type FilterKey = keyof BoardFilters;
@@ -25,14 +32,18 @@ export const filterParams: Record<FilterKey, string> = {
   minProbability: 'probability',
   minWeighted: 'weighted',
   minEstimated: 'estimated',
+  expectedFrom: 'from',
   expectedBefore: 'before',
   status: 'status',
   createdAfter: 'created',
   rep: 'rep',
   source: 'source',
+  phase: 'phase',
+  currency: 'currency',
 };
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+const currencyPattern = /^[A-Z]{3}$/;
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const number = (value: string | null) => {
@@ -51,11 +62,14 @@ export function parseFilters(search: URLSearchParams): BoardFilters {
     minProbability: number(search.get(filterParams.minProbability)),
     minWeighted: number(search.get(filterParams.minWeighted)),
     minEstimated: number(search.get(filterParams.minEstimated)),
+    expectedFrom: matching(search.get(filterParams.expectedFrom), datePattern),
     expectedBefore: matching(search.get(filterParams.expectedBefore), datePattern),
     status: status === 'open' || status === 'closed' ? status : undefined,
     createdAfter: matching(search.get(filterParams.createdAfter), datePattern),
     rep: matching(search.get(filterParams.rep), guidPattern),
     source: matching(search.get(filterParams.source), guidPattern),
+    phase: matching(search.get(filterParams.phase), guidPattern),
+    currency: matching(search.get(filterParams.currency)?.toUpperCase() ?? null, currencyPattern),
   };
   return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as BoardFilters;
 }
@@ -76,6 +90,7 @@ export function toODataFilter(filters: BoardFilters): ODataFilter {
   if (filters.minProbability !== undefined) parts.push({ Probability: { gt: filters.minProbability } });
   if (filters.minWeighted !== undefined) parts.push({ WeightedAmount: { gt: filters.minWeighted } });
   if (filters.minEstimated !== undefined) parts.push({ EstimatedAmount: { gt: filters.minEstimated } });
+  if (filters.expectedFrom) parts.push({ ExpectedOrderDate: { ge: raw(filters.expectedFrom) } });
   if (filters.expectedBefore) parts.push({ ExpectedOrderDate: { lt: raw(filters.expectedBefore) } });
   if (filters.status) parts.push({ IsClosed: filters.status === 'closed' });
   if (filters.createdAfter) {
@@ -84,6 +99,8 @@ export function toODataFilter(filters: BoardFilters): ODataFilter {
   }
   if (filters.rep) parts.push({ 'SalesRepresentative/ID': { eq: guid(filters.rep) } });
   if (filters.source) parts.push({ 'Source/ID': { eq: guid(filters.source) } });
+  if (filters.phase) parts.push({ 'Phase/ID': { eq: guid(filters.phase) } });
+  if (filters.currency) parts.push({ Currency: filters.currency });
   return parts.length === 0 ? {} : parts.length === 1 ? parts[0] : { and: parts };
 }
 

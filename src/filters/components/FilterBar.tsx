@@ -1,8 +1,9 @@
 // The filter bar. Selects and dates apply at once; typed values apply when the rep pauses,
-// each as one history entry, so Back undoes a filter.
+// each as one history entry, so Back undoes a filter. The board and the forecast share it: a
+// screen can leave out controls that mean nothing there (the forecast has no open/closed switch).
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { repName, salesRepsQuery, sourcesQuery } from '../../api/lookup-queries';
+import { phasesQuery, repName, salesRepsQuery, sourcesQuery } from '../../api/lookup-queries';
 import { Button } from '../../ui/Button';
 import { FilterIcon } from '../../ui/icons';
 import { activeFilterCount, type BoardFilters, type FilterKey } from '../filter-model';
@@ -55,16 +56,28 @@ function TypedInput({
   );
 }
 
-export function FilterBar() {
+export function FilterBar({
+  pipelineId,
+  omit = [],
+}: {
+  /** the pipeline on screen, whose phases the phase filter offers */
+  pipelineId?: string;
+  /** filters this screen does not offer */
+  omit?: FilterKey[];
+} = {}) {
   const { filters, setFilters } = useBoardFilters();
   const reps = useQuery(salesRepsQuery());
   const sources = useQuery(sourcesQuery());
+  const phases = useQuery({ ...phasesQuery(pipelineId ?? ''), enabled: !!pipelineId });
+  const shows = (key: FilterKey) => !omit.includes(key);
   const advancedKeys: FilterKey[] = [
     'minProbability',
     'minEstimated',
     'minWeighted',
+    'expectedFrom',
     'expectedBefore',
     'createdAfter',
+    'currency',
   ];
   const [showMore, setShowMore] = useState(() => advancedKeys.some((k) => filters[k] !== undefined));
   const count = activeFilterCount(filters);
@@ -88,33 +101,35 @@ export function FilterBar() {
           onApply={(v) => set('subject', v.trim() || undefined)}
           className="w-56"
         />
-        <fieldset className="flex rounded-md bg-slate-100 p-0.5 text-sm" aria-label="Status">
-          {(
-            [
-              ['', 'All'],
-              ['open', 'Open'],
-              ['closed', 'Closed'],
-            ] as const
-          ).map(([value, label]) => (
-            <label
-              key={label}
-              className={`cursor-pointer rounded px-2.5 py-1 font-medium has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500 ${
-                (filters.status ?? '') === value
-                  ? 'bg-white text-slate-900 shadow-sm'
-                  : 'text-slate-500 hover:text-slate-800'
-              }`}
-            >
-              <input
-                type="radio"
-                name="status"
-                className="sr-only"
-                checked={(filters.status ?? '') === value}
-                onChange={() => set('status', value || undefined)}
-              />
-              {label}
-            </label>
-          ))}
-        </fieldset>
+        {shows('status') && (
+          <fieldset className="flex rounded-md bg-slate-100 p-0.5 text-sm" aria-label="Status">
+            {(
+              [
+                ['', 'All'],
+                ['open', 'Open'],
+                ['closed', 'Closed'],
+              ] as const
+            ).map(([value, label]) => (
+              <label
+                key={label}
+                className={`cursor-pointer rounded px-2.5 py-1 font-medium has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500 ${
+                  (filters.status ?? '') === value
+                    ? 'bg-white text-slate-900 shadow-sm'
+                    : 'text-slate-500 hover:text-slate-800'
+                }`}
+              >
+                <input
+                  type="radio"
+                  name="status"
+                  className="sr-only"
+                  checked={(filters.status ?? '') === value}
+                  onChange={() => set('status', value || undefined)}
+                />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+        )}
         <select
           aria-label="Sales rep"
           value={filters.rep ?? ''}
@@ -141,6 +156,21 @@ export function FilterBar() {
             </option>
           ))}
         </select>
+        {pipelineId && shows('phase') && (
+          <select
+            aria-label="Phase"
+            value={filters.phase ?? ''}
+            onChange={(e) => set('phase', e.target.value || undefined)}
+            className={`${control} max-w-48 pr-8 pl-2.5`}
+          >
+            <option value="">All phases</option>
+            {phases.data?.map((p) => (
+              <option key={p.ID} value={p.ID}>
+                {p.Name}
+              </option>
+            ))}
+          </select>
+        )}
         <Button variant="ghost" onClick={() => setShowMore((v) => !v)} aria-expanded={showMore}>
           <FilterIcon width={14} height={14} /> {showMore ? 'Fewer filters' : 'More filters'}
         </Button>
@@ -186,6 +216,16 @@ export function FilterBar() {
             />
           </div>
           <label className="flex items-center gap-1.5">
+            Expected from
+            <input
+              type="date"
+              aria-label="Expected order date from"
+              value={filters.expectedFrom ?? ''}
+              onChange={(e) => set('expectedFrom', e.target.value || undefined)}
+              className={`${control} px-2`}
+            />
+          </label>
+          <label className="flex items-center gap-1.5">
             Expected before
             <input
               type="date"
@@ -205,6 +245,18 @@ export function FilterBar() {
               className={`${control} px-2`}
             />
           </label>
+          <div className="flex items-center gap-1.5">
+            <span aria-hidden="true">Currency</span>
+            <TypedInput
+              label="Currency"
+              placeholder="EUR"
+              value={filters.currency ?? ''}
+              onApply={(v) =>
+                set('currency', /^[a-z]{3}$/i.test(v.trim()) ? v.trim().toUpperCase() : undefined)
+              }
+              className="w-20 uppercase"
+            />
+          </div>
         </div>
       )}
     </search>

@@ -6,7 +6,7 @@ import { getSettings } from '../lib/settings-store';
 import { errorFromResponse } from './odata-error';
 
 export type ListOptions<T> = Partial<
-  Pick<QueryOptions<T>, 'select' | 'filter' | 'expand' | 'orderBy' | 'top' | 'skip' | 'count'>
+  Pick<QueryOptions<T>, 'select' | 'filter' | 'expand' | 'orderBy' | 'top' | 'skip' | 'count' | 'transform'>
 >;
 
 export interface Page<T> {
@@ -36,11 +36,12 @@ interface RequestOptions {
   body?: unknown;
   ifMatch?: string;
   prefer?: string;
+  accept?: string;
   signal?: AbortSignal;
 }
 
 async function request(url: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   const { token } = getSettings();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -82,6 +83,12 @@ export const odata = {
       url = page.nextLink ? new URL(page.nextLink, window.location.href).href : undefined;
     }
     return records;
+  },
+
+  /** The service's CSDL document, to learn what it supports (e.g. $apply) before relying on it. */
+  async metadata(signal?: AbortSignal): Promise<string> {
+    const response = await request(`${root()}/$metadata`, { signal, accept: 'application/xml' });
+    return response.text();
   },
 
   async get<T>(set: string, id: string, options: ListOptions<T> = {}, signal?: AbortSignal): Promise<T> {

@@ -13,5 +13,9 @@ export const queryKeys = {
     [...queryKeys.board(pipelineId), 'column', phaseId, filter] as const,
   columnTotals: (pipelineId: string, filter: ODataFilter) =>
     [...queryKeys.board(pipelineId), 'totals', filter] as const,
+  /** what the service at this address supports, read once from its $metadata */
+  capabilities: (baseUrl: string) => [...queryKeys.all, '$metadata', baseUrl] as const,
+  forecast: (pipelineId: string, filter: ODataFilter, viaApply: boolean) =>
+    [...queryKeys.all, 'forecast', pipelineId, filter, viaApply] as const,
   opportunity: (id: string) => [...queryKeys.all, 'Activity_SalesOpportunity', id] as const,
 };

@@ -1,4 +1,6 @@
-// The app shell: header, and the screen the URL names (the board, or the settings).
+// The app shell: header, and the screen the URL names (the board, the forecast, or the settings).
+// The board and the forecast share the pipeline and the filters through the URL.
+import { lazy, Suspense } from 'react';
 
 import { describeError } from '../api/odata-error';
 import { Board } from '../board/components/Board';
@@ -11,12 +13,22 @@ import { navigate, updateSearch, useLocation } from '../lib/url-state';
 import { OpportunityDrawer } from '../opportunity/components/OpportunityDrawer';
 import { SettingsScreen } from '../settings/components/SettingsScreen';
 import { LogoIcon, SettingsIcon } from '../ui/icons';
-import { ErrorState } from '../ui/StateViews';
+import { ErrorState, Skeleton } from '../ui/StateViews';
 import { Toaster } from '../ui/Toaster';
 
+// The forecast and its charts load on first visit: the board's first load does not pay for them.
+const ForecastView = lazy(() =>
+  import('../forecast/components/ForecastView').then((m) => ({ default: m.ForecastView })),
+);
+
 export function App() {
-  const { path } = useLocation();
+  const { path, search } = useLocation();
   const onSettings = path === '/settings';
+  const onForecast = path === '/forecast';
+  // Switching screens keeps the pipeline and the filters; an open drawer stays behind.
+  const shared = new URLSearchParams(search);
+  shared.delete('opportunity');
+  const keep = shared.size ? `?${shared}` : '';
   return (
     <div className="flex h-dvh flex-col overflow-hidden bg-slate-50 text-slate-900">
       <header className="flex h-14 shrink-0 items-center gap-4 bg-slate-900 px-4 text-white">
@@ -32,6 +44,14 @@ export function App() {
           Dealdeck
         </a>
         {!onSettings && <PipelinePicker />}
+        <nav aria-label="Screens" className="flex items-center gap-1">
+          <ScreenLink href={`/${keep}`} current={!onSettings && !onForecast}>
+            Board
+          </ScreenLink>
+          <ScreenLink href={`/forecast${keep}`} current={onForecast}>
+            Forecast
+          </ScreenLink>
+        </nav>
         <div className="flex-1" />
         <a
           href="/settings"
@@ -46,10 +66,51 @@ export function App() {
         </a>
       </header>
       <main className="flex min-h-0 flex-1 flex-col">
-        {onSettings ? <SettingsScreen /> : <BoardScreen />}
+        {onSettings ? <SettingsScreen /> : onForecast ? <ForecastScreen /> : <BoardScreen />}
       </main>
       <Toaster />
     </div>
+  );
+}
+
+function ScreenLink({ href, current, children }: { href: string; current: boolean; children: string }) {
+  return (
+    <a
+      href={href}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(href);
+      }}
+      aria-current={current ? 'page' : undefined}
+      className={`rounded-md px-2.5 py-1.5 text-sm font-medium ${
+        current ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'
+      }`}
+    >
+      {children}
+    </a>
+  );
+}
+
+function ForecastScreen() {
+  const { pipelines, selected } = useSelectedPipeline();
+  return (
+    <>
+      <FilterBar pipelineId={selected?.ID} omit={['status']} />
+      {pipelines.isError ? (
+        <div className="p-6">
+          <ErrorState
+            message={`The pipelines could not be loaded. ${describeError(pipelines.error)}`}
+            onRetry={() => pipelines.refetch()}
+          />
+        </div>
+      ) : pipelines.data && !selected ? (
+        <p className="p-6 text-sm text-slate-600">This service has no pipelines yet.</p>
+      ) : selected ? (
+        <Suspense fallback={<Skeleton className="m-4 h-72" />}>
+          <ForecastView key={selected.ID} pipelineId={selected.ID} pipelineName={selected.Name} />
+        </Suspense>
+      ) : null}
+    </>
   );
 }
 
@@ -68,7 +129,7 @@ function BoardScreen() {
   return (
     <>
       <h1 className="sr-only">Pipeline board{selected ? `: ${selected.Name}` : ''}</h1>
-      <FilterBar />
+      <FilterBar pipelineId={selected?.ID} />
       <div className="min-h-0 flex-1 pt-3">
         {pipelines.isError ? (
           <div className="p-6">

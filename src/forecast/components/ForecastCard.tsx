@@ -1,0 +1,116 @@
+// One chart of the forecast with its numbers: the bars (clickable: they open the board on those
+// deals), the same numbers as a table, and the table as a CSV download.
+import { lazy, Suspense } from 'react';
+import { downloadCsv } from '../../lib/download-csv';
+import { navigate } from '../../lib/url-state';
+import { Button } from '../../ui/Button';
+import { Skeleton } from '../../ui/StateViews';
+import type { ForecastRow } from '../model/build-forecast';
+import { toCsv } from '../model/to-csv';
+import { ForecastTable } from './ForecastTable';
+
+const ForecastBarChart = lazy(() =>
+  import('./ForecastBarChart').then((m) => ({ default: m.ForecastBarChart })),
+);
+
+export function ForecastCard({
+  id,
+  title,
+  description,
+  keyLabel,
+  rows,
+  chartRows = rows,
+  currency,
+  horizontal,
+  hrefOf,
+  className = '',
+}: {
+  id: string;
+  title: string;
+  description: string;
+  keyLabel: string;
+  rows: ForecastRow[];
+  /** the rows drawn, when the table holds more (later and undated deals) */
+  chartRows?: ForecastRow[];
+  currency: string;
+  horizontal?: boolean;
+  hrefOf: (row: ForecastRow) => string | undefined;
+  className?: string;
+}) {
+  const height = horizontal ? Math.max(160, chartRows.length * 34 + 48) : 260;
+  const csv = () =>
+    toCsv(
+      [keyLabel, 'Deals', `Estimated (${currency})`, `Weighted (${currency})`],
+      [
+        ...rows.map((r) => [r.label, r.count, r.estimated, r.weighted]),
+        [
+          'Total',
+          rows.reduce((n, r) => n + r.count, 0),
+          Math.round(rows.reduce((n, r) => n + r.estimated, 0) * 100) / 100,
+          Math.round(rows.reduce((n, r) => n + r.weighted, 0) * 100) / 100,
+        ],
+      ],
+    );
+  const empty = rows.every((r) => r.count === 0);
+  return (
+    <section
+      aria-labelledby={`${id}-title`}
+      className={`flex flex-col rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 ${className}`}
+    >
+      <div className="mb-2 flex items-start gap-3">
+        <div className="min-w-0 flex-1">
+          <h2 id={`${id}-title`} className="font-semibold text-slate-900">
+            {title}
+          </h2>
+          <p className="text-xs text-slate-500">{description}</p>
+        </div>
+        <Button
+          variant="ghost"
+          className="shrink-0 text-xs"
+          onClick={() => downloadCsv(`forecast-${id}.csv`, csv())}
+        >
+          Download CSV
+        </Button>
+      </div>
+      {empty ? (
+        <p className="flex items-center justify-center rounded-lg border border-dashed border-slate-300 py-10 text-sm text-slate-500">
+          No open deals match the filters.
+        </p>
+      ) : (
+        <div
+          role="img"
+          aria-label={`${title}: bar chart of estimated and weighted amounts; the numbers are in the table below.`}
+        >
+          <Suspense fallback={<Skeleton className="h-40 w-full" />}>
+            <div style={{ height }}>
+              <ForecastBarChart
+                rows={chartRows}
+                currency={currency}
+                horizontal={horizontal}
+                height={height}
+                onSelect={(row) => {
+                  const href = hrefOf(row);
+                  if (href) navigate(href);
+                }}
+              />
+            </div>
+          </Suspense>
+        </div>
+      )}
+      <details className="group mt-2 text-sm">
+        <summary className="cursor-pointer text-xs font-medium text-slate-500 select-none hover:text-slate-800">
+          Show the numbers
+        </summary>
+        <div className="mt-1 overflow-x-auto">
+          <ForecastTable
+            caption={title}
+            keyLabel={keyLabel}
+            rows={rows}
+            currency={currency}
+            hrefOf={hrefOf}
+          />
+        </div>
+      </details>
+    </section>
+  );
+}

@@ -54,6 +54,9 @@ export function insertCard(data: InfiniteData<ColumnPage>, card: BoardCard): Inf
   return { ...data, pages };
 }
 
+export const holdsCard = (data: InfiniteData<ColumnPage>, id: string) =>
+  data.pages.some((page) => page.cards.some((c) => c.ID === id));
+
 export function replaceCard(data: InfiniteData<ColumnPage>, card: Partial<BoardCard> & { ID: string }) {
   return {
     ...data,

@@ -6,7 +6,8 @@ import { queryKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
 import { createTestClient } from '../../test/render-with-client';
 import type { BoardCard, ColumnPage } from './board-card';
-import { type MoveVariables, useMoveOpportunity, usePendingMoves } from './use-move-opportunity';
+import { type MoveVariables, useMoveOpportunity } from './use-move-opportunity';
+import { pendingByPhase, usePendingMoves } from './use-pending-moves';
 
 const pipelineId = '00000000-0000-4000-8000-000000000001';
 const from = '00000000-0000-4000-8000-00000000000a';
@@ -58,16 +59,26 @@ describe('useMoveOpportunity', () => {
       'PATCH /v1/odata/Activity_SalesOpportunity': () => new Promise((resolve) => (answer = resolve)),
       'GET /v1/odata/': () => ({ body: { value: [] } }),
     });
-    const { hook, ids } = setup();
+    const { hook, ids, client } = setup();
+    const otherKey = queryKeys.column(pipelineId, 'other-phase', {});
+    const other = column([{ ...card, ID: 'someone-else' }]);
+    client.setQueryData(otherKey, other);
     act(() => hook.result.current.move.mutate(variables));
     await waitFor(() => expect(ids(to.ID)).toEqual([card.ID]));
     expect(ids(from)).toEqual([]);
-    await waitFor(() => expect(hook.result.current.pending.has(card.ID)).toBe(true));
+    await waitFor(() => expect(hook.result.current.pending[from]).toEqual([card.ID]));
+    expect(hook.result.current.pending[to.ID]).toEqual([card.ID]);
     const patch = requests.find((r) => r.method === 'PATCH')!;
     expect(patch.body).toEqual({ SortIndex: 5, Phase: { ID: to.ID } });
     expect(patch.headers.get('If-Match')).toBe('W/"1"');
     answer({ body: { ...card, SortIndex: 5, Probability: 20, '@odata.etag': 'W/"2"' } });
-    await waitFor(() => expect(hook.result.current.pending.has(card.ID)).toBe(false));
+    await waitFor(() => expect(hook.result.current.pending).toEqual({}));
+    // the new ETag went to the card's column only; other columns keep their data as it was
+    expect(
+      client.getQueryData<InfiniteData<ColumnPage>>(queryKeys.column(pipelineId, to.ID, {}))?.pages[0]
+        .cards[0]['@odata.etag'],
+    ).toBe('W/"2"');
+    expect(client.getQueryData(otherKey)).toBe(other);
   });
 
   it('puts the card back and says someone else changed it when the server answers 412', async () => {
@@ -86,5 +97,16 @@ describe('useMoveOpportunity', () => {
     expect(ids(from)).toEqual([card.ID]);
     expect(ids(to.ID)).toEqual([]);
     expect(invalidate).toHaveBeenCalledWith({ queryKey: queryKeys.board(pipelineId) });
+  });
+});
+
+describe('pendingByPhase', () => {
+  it('lists a pending card under the column it leaves and the one it enters, once for a reorder', () => {
+    expect(
+      pendingByPhase([
+        ['card-1', 'lead', 'qualified'],
+        ['card-2', 'lead', 'lead'],
+      ]),
+    ).toEqual({ lead: ['card-1', 'card-2'], qualified: ['card-1'] });
   });
 });

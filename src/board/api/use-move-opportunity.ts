@@ -1,6 +1,6 @@
 // Drag-and-drop's write: PATCH the phase and SortIndex, with the card moved at once and put
 // back when the server refuses. The ETag guards against overwriting someone else's change.
-import { type InfiniteData, useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
+import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
 import { sets } from '../../api/entities';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { link, odata } from '../../api/odata-client';
@@ -8,7 +8,7 @@ import { describeError, ODataRequestError } from '../../api/odata-error';
 import { queryKeys } from '../../api/query-keys';
 import type { BoardCard, ColumnPage } from './board-card';
 import type { TotalsRow } from './column-totals-query';
-import { insertCard, movedCard, moveTotalsRow, removeCard, replaceCard } from './move-in-cache';
+import { holdsCard, insertCard, movedCard, moveTotalsRow, removeCard, replaceCard } from './move-in-cache';
 
 export interface MoveVariables {
   pipelineId: string;
@@ -87,9 +87,11 @@ export function useMoveOpportunity(onFailure: (message: string) => void) {
         SortIndex: saved.SortIndex,
         LastMutationDate: saved.LastMutationDate,
       };
+      // Only the column holding the card: returning undefined leaves the others untouched, so
+      // their cards are not re-rendered for nothing.
       queryClient.setQueriesData<InfiniteData<ColumnPage>>(
         { queryKey: [...queryKeys.board(variables.pipelineId), 'column'] },
-        (data) => (data ? replaceCard(data, fresh) : data),
+        (data) => (data && holdsCard(data, saved.ID) ? replaceCard(data, fresh) : undefined),
       );
     },
     onError: (error, variables, context) => {
@@ -104,13 +106,4 @@ export function useMoveOpportunity(onFailure: (message: string) => void) {
       }
     },
   });
-}
-
-/** IDs of cards whose move is still being saved: they cannot be dragged again until it lands. */
-export function usePendingMoves(): Set<string> {
-  const ids = useMutationState({
-    filters: { mutationKey: moveMutationKey, status: 'pending' },
-    select: (mutation) => (mutation.state.variables as MoveVariables | undefined)?.card.ID ?? '',
-  });
-  return new Set(ids);
 }

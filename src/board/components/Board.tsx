@@ -19,7 +19,7 @@ import {
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { type InfiniteData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type PhaseOption, phasesQuery } from '../../api/lookup-queries';
 import { describeError } from '../../api/odata-error';
 import type { ODataFilter } from '../../api/odata-filter';
@@ -27,13 +27,14 @@ import { ErrorState, Skeleton } from '../../ui/StateViews';
 import { showToast } from '../../ui/toast-store';
 import type { BoardCard, ColumnPage } from '../api/board-card';
 import { columnQuery } from '../api/column-query';
-import { columnTotalsQuery, totalsByPhase } from '../api/column-totals-query';
+import { columnTotalsQuery, type TotalsRow, totalsByPhase } from '../api/column-totals-query';
 import { movedCard } from '../api/move-in-cache';
-import { type MoveVariables, useMoveOpportunity, usePendingMoves } from '../api/use-move-opportunity';
+import { type MoveVariables, useMoveOpportunity } from '../api/use-move-opportunity';
+import { noPendingIds, usePendingMoves } from '../api/use-pending-moves';
 import { BoardColumn, type DropIndicator, type LandedCard } from './BoardColumn';
+import { CardBody } from './CardBody';
 import { LostDialog, WonDialog } from './CloseDialogs';
 import { type DragData, landingOf, sortIndexOf } from './drop-target';
-import { CardBody } from './OpportunityCard';
 
 // Cards first (the precise target), the column itself when the pointer is over empty space.
 const collisionDetection: CollisionDetection = (args) => {
@@ -44,6 +45,18 @@ const collisionDetection: CollisionDetection = (args) => {
   if (cards.length) return cards;
   if (within.length) return within;
   return closestCorners(args);
+};
+
+const totalsPerPhase = (rows: TotalsRow[]) => Object.fromEntries(totalsByPhase(rows));
+
+// Droppables are measured while a drag is on, not always: with `Always`, ending a drag
+// re-measured all ~250 cards (a layout read and a walk up the scroll parents each) inside the
+// render that drops the card, which alone cost about two frames.
+const measuring = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
+
+const screenReaderInstructions = {
+  draggable:
+    'To move this opportunity, press Space, then use the arrow keys to choose a column and position, and press Space again to drop it. Press Enter to open it.',
 };
 
 const keyboardCodes = { start: ['Space'], cancel: ['Escape'], end: ['Space'] };
@@ -61,12 +74,17 @@ export function Board({
 }) {
   const queryClient = useQueryClient();
   const phases = useQuery(phasesQuery(pipelineId));
-  const totalsQuery = useQuery(columnTotalsQuery(pipelineId, filter));
-  const totals = useMemo(
-    () => (totalsQuery.data ? totalsByPhase(totalsQuery.data) : undefined),
-    [totalsQuery.data],
-  );
-  const pendingIds = usePendingMoves();
+  // A plain object per phase, so the query's structural sharing keeps the totals of every
+  // column a move does not touch identical, and their headers are not re-rendered.
+  const totalsQuery = useQuery({ ...columnTotalsQuery(pipelineId, filter), select: totalsPerPhase });
+  const totals = totalsQuery.data;
+  const pending = usePendingMoves();
+  // The app passes a new function on each of its renders; the cards need one that never changes.
+  const latestOnOpen = useRef(onOpen);
+  useEffect(() => {
+    latestOnOpen.current = onOpen;
+  }, [onOpen]);
+  const openCard = useCallback((id: string) => latestOnOpen.current(id), []);
   const move = useMoveOpportunity((message) => showToast(message, 'error'));
   const [active, setActive] = useState<BoardCard | null>(null);
   const [indicator, setIndicator] = useState<DropIndicator | null>(null);
@@ -133,6 +151,8 @@ export function Board({
     };
   }, [phaseById]);
 
+  const accessibility = useMemo(() => ({ announcements, screenReaderInstructions }), [announcements]);
+
   const onDragStart = ({ active }: DragStartEvent) => {
     setActive((active.data.current as DragData).card ?? null);
   };
@@ -197,14 +217,8 @@ export function Board({
     <DndContext
       sensors={sensors}
       collisionDetection={collisionDetection}
-      measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
-      accessibility={{
-        announcements,
-        screenReaderInstructions: {
-          draggable:
-            'To move this opportunity, press Space, then use the arrow keys to choose a column and position, and press Space again to drop it. Press Enter to open it.',
-        },
-      }}
+      measuring={measuring}
+      accessibility={accessibility}
       onDragStart={onDragStart}
       onDragMove={onDragMove}
       onDragOver={onDragMove}
@@ -218,14 +232,14 @@ export function Board({
             pipelineId={pipelineId}
             phase={phase}
             filter={filter}
-            totals={totals?.get(phase.ID)}
+            totals={totals?.[phase.ID]}
             totalsLoading={totalsQuery.isPending}
-            pendingIds={pendingIds}
+            pendingIds={pending[phase.ID] ?? noPendingIds}
             staleDays={staleDays}
             isDropTarget={!!active && overPhaseId === phase.ID}
             dropIndicator={indicator?.phaseId === phase.ID ? indicator : null}
             landed={landed?.fromPhaseId === phase.ID || landed?.toPhaseId === phase.ID ? landed : null}
-            onOpen={onOpen}
+            onOpen={openCard}
           />
         ))}
       </div>

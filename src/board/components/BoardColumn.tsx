@@ -3,7 +3,7 @@
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { describeError } from '../../api/odata-error';
 import type { ODataFilter } from '../../api/odata-filter';
@@ -30,7 +30,11 @@ export interface DropIndicator {
   line: DropLine;
 }
 
-export function BoardColumn({
+/**
+ * Memoised: the board hands each column props that keep their identity unless something in
+ * that column changed, so a drop re-renders the column it leaves and the one it enters.
+ */
+export const BoardColumn = memo(function BoardColumn({
   pipelineId,
   phase,
   filter,
@@ -48,7 +52,8 @@ export function BoardColumn({
   filter: ODataFilter;
   totals: ColumnTotals | undefined;
   totalsLoading: boolean;
-  pendingIds: Set<string>;
+  /** cards in this column whose move is still being saved */
+  pendingIds: readonly string[];
   staleDays: number;
   isDropTarget: boolean;
   dropIndicator: DropIndicator | null;
@@ -138,7 +143,7 @@ export function BoardColumn({
                     key={card.ID}
                     card={card}
                     phaseId={phase.ID}
-                    saving={pendingIds.has(card.ID)}
+                    saving={pendingIds.includes(card.ID)}
                     staleDays={staleDays}
                     dropLine={dropIndicator?.cardId === card.ID ? dropIndicator.line : null}
                     onOpen={onOpen}
@@ -176,4 +181,4 @@ export function BoardColumn({
       </div>
     </section>
   );
-}
+});

@@ -1,103 +1,19 @@
-// One opportunity on the board: what a rep scans for (who, how much, how likely, when, whose).
+// One opportunity on the board as dnd-kit sees it: a sortable article around the card's face.
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { memo } from 'react';
-import { repName } from '../../api/lookup-queries';
-import { formatDate, formatMoney, todayIso } from '../../lib/format';
-import { BuildingIcon, CalendarIcon, ClockIcon, SpinnerIcon, UserIcon } from '../../ui/icons';
+import { memo, useMemo } from 'react';
 import type { BoardCard } from '../api/board-card';
+import { CardBody } from './CardBody';
 
 export type DropLine = 'before' | 'after' | null;
 
-const dayMs = 24 * 60 * 60 * 1000;
+const sortableAttributes = { role: 'article', roleDescription: 'opportunity card' };
 
-export function isStale(card: BoardCard, staleDays: number, now = Date.now()) {
-  if (card.IsClosed || !card.LastMutationDate) return false;
-  return now - new Date(card.LastMutationDate).getTime() > staleDays * dayMs;
-}
-
-export function isOverdue(card: BoardCard, today = todayIso()) {
-  return !card.IsClosed && !!card.ExpectedOrderDate && card.ExpectedOrderDate < today;
-}
-
-function probabilityTone(p: number) {
-  if (p >= 70) return 'bg-emerald-50 text-emerald-700 ring-emerald-600/20';
-  if (p >= 40) return 'bg-amber-50 text-amber-700 ring-amber-600/20';
-  return 'bg-slate-100 text-slate-600 ring-slate-500/20';
-}
-
-export function CardBody({
-  card,
-  staleDays,
-  saving,
-}: {
-  card: BoardCard;
-  staleDays: number;
-  saving?: boolean;
-}) {
-  const overdue = isOverdue(card);
-  const stale = isStale(card, staleDays);
-  const probability = card.Probability ?? 0;
-  const rep = repName(card.SalesRepresentative);
-  return (
-    <>
-      <div className="flex items-center justify-between gap-2 text-[11px] text-slate-400">
-        <span className="font-mono">{card.Number}</span>
-        <span className="flex items-center gap-1.5">
-          {saving && (
-            <span className="flex items-center gap-1 text-indigo-600">
-              <SpinnerIcon width={12} height={12} /> Saving…
-            </span>
-          )}
-          {stale && (
-            <span
-              className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-800"
-              title={`Not updated for more than ${staleDays} days`}
-            >
-              <ClockIcon width={11} height={11} /> Stale
-            </span>
-          )}
-        </span>
-      </div>
-      <h3 className="mt-1 line-clamp-2 text-sm leading-snug font-semibold text-slate-900">{card.Subject}</h3>
-      {card.Relationship?.Name && (
-        <p className="mt-1 flex items-center gap-1.5 truncate text-xs text-slate-600">
-          <BuildingIcon width={12} height={12} className="shrink-0 text-slate-400" />
-          <span className="truncate">{card.Relationship.Name}</span>
-        </p>
-      )}
-      <div className="mt-2 flex items-center justify-between gap-2">
-        <span className="text-sm font-semibold text-slate-800 tabular-nums">
-          {formatMoney(card.EstimatedAmount, card.Currency)}
-        </span>
-        <span
-          className={`rounded-full px-2 py-0.5 text-[11px] font-semibold tabular-nums ring-1 ring-inset ${probabilityTone(probability)}`}
-          title="Probability"
-        >
-          {probability}%
-        </span>
-      </div>
-      <div className="mt-2 flex items-center justify-between gap-2 border-t border-slate-100 pt-2 text-[11px] text-slate-500">
-        <span
-          className={`flex shrink-0 items-center gap-1 whitespace-nowrap ${overdue ? 'font-semibold text-rose-600' : ''}`}
-          title={overdue ? 'Expected order date has passed' : 'Expected order date'}
-        >
-          <CalendarIcon width={12} height={12} />
-          {card.ExpectedOrderDate ? formatDate(card.ExpectedOrderDate) : 'No date'}
-          {overdue && <span className="sr-only">(overdue)</span>}
-          {overdue && <span aria-hidden="true">· overdue</span>}
-        </span>
-        {rep && (
-          <span className="flex min-w-0 items-center gap-1" title="Sales representative">
-            <UserIcon width={12} height={12} className="shrink-0" />
-            <span className="truncate">{rep}</span>
-          </span>
-        )}
-      </div>
-    </>
-  );
-}
-
+/**
+ * Kept thin on purpose: useSortable reads dnd-kit's context, so every card re-renders when a
+ * drag starts, crosses a card or ends. Only this wrapper pays for that; the memoised CardBody
+ * below it is skipped unless its own props change.
+ */
 export const OpportunityCard = memo(function OpportunityCard({
   card,
   phaseId,
@@ -113,12 +29,14 @@ export const OpportunityCard = memo(function OpportunityCard({
   dropLine: DropLine;
   onOpen: (id: string) => void;
 }) {
+  // Stable, so dnd-kit's memoised data for this card survives the re-renders above.
+  const data = useMemo(() => ({ type: 'card' as const, card, phaseId }), [card, phaseId]);
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: card.ID,
-    data: { type: 'card', card, phaseId },
+    data,
     // A card whose last move is still being saved stays put: a second move would race the first.
     disabled: saving,
-    attributes: { role: 'article', roleDescription: 'opportunity card' },
+    attributes: sortableAttributes,
   });
   return (
     <li className="relative list-none">

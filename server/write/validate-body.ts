@@ -175,9 +175,15 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
       }
       continue;
     }
-    if (type.collections.has(key)) {
+    const collection = type.collections.get(key);
+    if (collection) {
+      const targetSet = model.get(collection.target)!.setName;
+      if (!Array.isArray(value)) {
+        problem(key, `is a collection of ${targetSet} records, not a value`);
+        continue;
+      }
       throw new NotImplementedError(
-        `Deep insert into ${key} is not supported: create the ${model.get(type.collections.get(key)!.target)!.setName} records on their own, linked to this one`,
+        `Deep insert into ${key} is not supported: create the ${targetSet} records on their own, linked to this one`,
         key,
       );
     }

@@ -1,8 +1,10 @@
 // The app shell: header, and the screen the URL names (the board, the forecast, or the settings).
 // The board and the forecast share the pipeline and the filters through the URL.
-import { lazy, Suspense } from 'react';
 
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { describeError } from '../api/odata-error';
+import { capabilitiesQuery } from '../api/service-capabilities';
 import { Board } from '../board/components/Board';
 import { PipelineSwitcher } from '../board/components/PipelineSwitcher';
 import { useSelectedPipeline } from '../board/hooks/use-selected-pipeline';
@@ -17,9 +19,12 @@ import { ErrorState, Skeleton } from '../ui/StateViews';
 import { Toaster } from '../ui/Toaster';
 
 // The forecast and its charts load on first visit: the board's first load does not pay for them.
-const ForecastView = lazy(() =>
-  import('../forecast/components/ForecastView').then((m) => ({ default: m.ForecastView })),
-);
+let forecastModule: Promise<typeof import('../forecast/components/ForecastView')> | undefined;
+const loadForecast = () => {
+  forecastModule ??= import('../forecast/components/ForecastView');
+  return forecastModule;
+};
+const ForecastView = lazy(() => loadForecast().then((m) => ({ default: m.ForecastView })));
 
 export function App() {
   const { path, search } = useLocation();
@@ -92,6 +97,10 @@ function ScreenLink({ href, current, children }: { href: string; current: boolea
 }
 
 function ForecastScreen() {
+  // Code and service capabilities are asked for at once, beside the pipelines, instead of one
+  // after the other once the pipeline on screen is known.
+  loadForecast();
+  useQuery(capabilitiesQuery());
   const { pipelines, selected } = useSelectedPipeline();
   return (
     <>

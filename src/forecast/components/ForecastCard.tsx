@@ -7,11 +7,29 @@ import { Button } from '../../ui/Button';
 import { Skeleton } from '../../ui/StateViews';
 import type { ForecastRow } from '../model/build-forecast';
 import { toCsv } from '../model/to-csv';
+import type { ForecastBarChartProps } from './ForecastBarChart';
 import { ForecastTable } from './ForecastTable';
 
-const ForecastBarChart = lazy(() =>
-  import('./ForecastBarChart').then((m) => ({ default: m.ForecastBarChart })),
-);
+// Recharts is fetched as soon as this module loads, beside the forecast's data, not when the
+// first chart renders after the data arrived. Once it is here the chart renders directly:
+// React.lazy would suspend once more, and React holds back revealing suspended content for up
+// to 300 ms, longer than the wait it saves.
+let loaded: typeof import('./ForecastBarChart') | undefined;
+const chartModule = import('./ForecastBarChart').then((m) => {
+  loaded = m;
+  return m;
+});
+const LazyBarChart = lazy(() => chartModule.then((m) => ({ default: m.ForecastBarChart })));
+
+function BarChart(props: ForecastBarChartProps) {
+  const Loaded = loaded?.ForecastBarChart;
+  if (Loaded) return <Loaded {...props} />;
+  return (
+    <Suspense fallback={<Skeleton className="h-full w-full" />}>
+      <LazyBarChart {...props} />
+    </Suspense>
+  );
+}
 
 export function ForecastCard({
   id,
@@ -81,20 +99,18 @@ export function ForecastCard({
           role="img"
           aria-label={`${title}: bar chart of estimated and weighted amounts; the numbers are in the table below.`}
         >
-          <Suspense fallback={<Skeleton className="h-40 w-full" />}>
-            <div style={{ height }}>
-              <ForecastBarChart
-                rows={chartRows}
-                currency={currency}
-                horizontal={horizontal}
-                height={height}
-                onSelect={(row) => {
-                  const href = hrefOf(row);
-                  if (href) navigate(href);
-                }}
-              />
-            </div>
-          </Suspense>
+          <div style={{ height }}>
+            <BarChart
+              rows={chartRows}
+              currency={currency}
+              horizontal={horizontal}
+              height={height}
+              onSelect={(row) => {
+                const href = hrefOf(row);
+                if (href) navigate(href);
+              }}
+            />
+          </div>
         </div>
       )}
       <details className="group mt-2 text-sm">

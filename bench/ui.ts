@@ -4,6 +4,9 @@
 //   first cards  navigation start → first card in the DOM (median of 5 cold loads)
 //   drop → move  pointer release → card in its new column (frames at 60 Hz, median of 20 drops)
 //   confirm      the PATCH's round trip as the browser saw it (p50 of the same drops)
+//   forecast     navigation start → every forecast chart drawn (median of 5 cold loads), with
+//                $apply, and without it (the $metadata answered without the annotation, as the
+//                hosted CRM's would be: the dashboard then pages through the opportunities)
 import { execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +51,24 @@ const watchFirstCard = `
       observer.disconnect();
     }
   }).observe(document, { childList: true, subtree: true });`;
+
+const forecastCharts = 4;
+const watchForecast = `
+  new MutationObserver((_, observer) => {
+    const drawn = [...document.querySelectorAll('[data-testid="forecast"] section')].filter((s) =>
+      s.querySelector('.recharts-bar-rectangle'),
+    );
+    if (drawn.length >= ${forecastCharts}) {
+      window.forecastAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });`;
+
+async function forecastMs(page: Page, url: string) {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction('window.forecastAt !== undefined', undefined, { timeout: 60_000 });
+  return page.evaluate<number>('window.forecastAt');
+}
 
 /**
  * Records the pointer release and the first frame that shows the card in the target column.
@@ -100,6 +121,27 @@ async function main() {
       await context.addInitScript(watchFirstCard);
       loads.push(await firstCardsMs(await context.newPage(), url));
       await context.close();
+    }
+
+    const forecastUrl = `${server.origin}/forecast?pipeline=${pipelineId}`;
+    const forecasts: Record<'apply' | 'paging', number[]> = { apply: [], paging: [] };
+    for (const path of ['apply', 'paging'] as const) {
+      for (let i = 0; i < 5; i++) {
+        const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+        await context.addInitScript(watchForecast);
+        if (path === 'paging') {
+          await context.route('**/$metadata', async (route) => {
+            const response = await route.fetch();
+            const body = (await response.text()).replace(
+              /<Annotation Term="Aggregation\.ApplySupported">[\s\S]*?<\/Annotation>/,
+              '',
+            );
+            await route.fulfill({ response, body });
+          });
+        }
+        forecasts[path].push(await forecastMs(await context.newPage(), forecastUrl));
+        await context.close();
+      }
     }
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -155,6 +197,14 @@ async function main() {
     );
     console.log(
       `Server confirms the move:     ${median(confirms).toFixed(1)} ms p50, max ${Math.max(...confirms).toFixed(1)} ms   (budget 100 ms)`,
+    );
+    const ms = (values: number[]) =>
+      `${median(values).toFixed(0)} ms median of ${values.map((l) => l.toFixed(0)).join(', ')}`;
+    console.log(
+      `Forecast drawn, $apply:       ${ms(forecasts.apply)}   (budget 1000 ms, ${openCount} open opportunities)`,
+    );
+    console.log(
+      `Forecast drawn, paging:       ${ms(forecasts.paging)}   (without $apply, as on the hosted API)`,
     );
   } finally {
     await browser.close();

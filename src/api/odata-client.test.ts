@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { saveSettings } from '../lib/settings-store';
 import { fakeService } from '../test/fake-service';
-import { entityPath, odata } from './odata-client';
+import { entityPath, odata, queryString } from './odata-client';
 import { ODataRequestError } from './odata-error';
 
 afterEach(() => {
@@ -82,5 +82,13 @@ describe('odata client', () => {
 
   it('refuses a key that is not a GUID before building a URL', () => {
     expect(() => entityPath('Pipeline', "x') or (1 eq 1")).toThrow(/Not a record key/);
+  });
+});
+
+describe('queryString', () => {
+  it('sends the + of a date-time offset encoded, so that no server reads it as a space', () => {
+    expect(queryString({ filter: 'CreationDate gt 2026-01-01T00:00:00+01:00' })).toBe(
+      '?$filter=CreationDate gt 2026-01-01T00:00:00%2B01:00',
+    );
   });
 });

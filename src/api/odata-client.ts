@@ -27,8 +27,15 @@ export function entityPath(set: string, id: string) {
   return `${set}(${id})`;
 }
 
+/**
+ * odata-query leaves a date-time's `+01:00` offset as a bare '+', which a server may read as a
+ * space (form encoding): send it as %2B.
+ */
+export const queryString = <T>(options: Partial<QueryOptions<T>>) =>
+  buildQuery<T>(options).replace(/\+/g, '%2B');
+
 export function listUrl<T>(set: string, options: ListOptions<T> = {}) {
-  return `${root()}/${set}${buildQuery<T>(options)}`;
+  return `${root()}/${set}${queryString<T>(options)}`;
 }
 
 interface RequestOptions {
@@ -92,7 +99,7 @@ export const odata = {
   },
 
   async get<T>(set: string, id: string, options: ListOptions<T> = {}, signal?: AbortSignal): Promise<T> {
-    const query = buildQuery<T>({ select: options.select, expand: options.expand });
+    const query = queryString<T>({ select: options.select, expand: options.expand });
     const response = await request(`${root()}/${entityPath(set, id)}${query}`, { signal });
     return response.json();
   },

@@ -1,11 +1,11 @@
 // Tries settings before they are saved: lists the pipelines with the given address and token.
-import buildQuery from 'odata-query';
 import type { Settings } from '../lib/settings-store';
 import { sets } from './entities';
+import { queryString } from './odata-client';
 import { errorFromResponse } from './odata-error';
 
 export async function pingService(settings: Pick<Settings, 'baseUrl' | 'token'>): Promise<number> {
-  const url = `${settings.baseUrl.replace(/\/+$/, '')}/${sets.Pipeline}${buildQuery({ select: ['ID'], top: 100 })}`;
+  const url = `${settings.baseUrl.replace(/\/+$/, '')}/${sets.Pipeline}${queryString({ select: ['ID'], top: 100 })}`;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
   const response = await fetch(url, { headers });

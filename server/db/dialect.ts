@@ -36,7 +36,24 @@ export interface SqlDialect {
   evaluationErrorOf(error: unknown): string | undefined;
   /** a number from the URL as a bound parameter */
   numberValue(value: number): RawBuilder<unknown>;
+  /**
+   * The rows whose column may contain the text, from a substring index, when the dialect keeps
+   * one outside the table (SQLite's FTS5 trigram tables; PostgreSQL's trigram index serves
+   * ILIKE itself).
+   */
+  substringCandidates(
+    table: string,
+    column: string,
+    alias: string,
+    text: string,
+  ): RawBuilder<unknown> | undefined;
 }
+
+/** Columns with a substring index, for case-insensitive contains/startswith/endswith at scale. */
+export const substringIndexes = [{ table: 'activity', column: 'Subject' }];
+
+/** SQLite's FTS5 table that indexes a column's trigrams. */
+export const substringIndexTable = (table: string, column: string) => `${table}_${column}_trigrams`;
 
 const codeOf = (error: unknown) =>
   typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -96,6 +113,15 @@ export const sqliteDialect: SqlDialect = {
   // SQLite evaluates what it cannot compute to NULL
   evaluationErrorOf: () => undefined,
   numberValue: (value) => sql.val(value),
+  substringCandidates(table, column, alias, text) {
+    // trigrams need three characters; a shorter text scans as before
+    if ([...text].length < 3 || !substringIndexes.some((i) => i.table === table && i.column === column)) {
+      return undefined;
+    }
+    const index = substringIndexTable(table, column);
+    const phrase = `"${text.replaceAll('"', '""')}"`;
+    return sql`${sql.ref(`${alias}.rowid`)} IN (SELECT rowid FROM ${sql.table(index)} WHERE ${sql.table(index)} MATCH ${phrase})`;
+  },
 };
 
 export const postgresDialect: SqlDialect = {
@@ -149,6 +175,7 @@ export const postgresDialect: SqlDialect = {
   },
   // without the cast PostgreSQL types the parameter after its neighbour: 2.5 would be an integer
   numberValue: (value) => sql`CAST(${value} AS double precision)`,
+  substringCandidates: () => undefined,
 };
 
 /** Escapes LIKE wildcards so that '%' and '_' in user input match literally. */

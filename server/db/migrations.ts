@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import { tableColumns, tables } from '../model/model.ts';
 import type { Store } from './database.ts';
+import { substringIndexes, substringIndexTable } from './dialect.ts';
 import { indexStatements, tableStatements } from './schema.ts';
 
 export interface Migration {
@@ -36,6 +37,24 @@ export const migrations: Migration[] = [
         'CREATE EXTENSION IF NOT EXISTS pg_trgm',
         'CREATE INDEX IF NOT EXISTS "activity_Subject_trgm" ON "activity" USING gin ("Subject" gin_trgm_ops)',
       ]);
+    },
+  },
+  {
+    version: 4,
+    name: 'case-insensitive substring search on Subject (SQLite FTS5 trigram table)',
+    up: async (store) => {
+      if (store.dialect.name !== 'sqlite') return;
+      for (const { table, column } of substringIndexes) {
+        const index = substringIndexTable(table, column);
+        const row = (prefix: string) => `${prefix}.rowid, ${prefix}."${column}"`;
+        await run(store, [
+          `CREATE VIRTUAL TABLE "${index}" USING fts5("${column}", content='${table}', content_rowid='rowid', tokenize='trigram case_sensitive 0')`,
+          `CREATE TRIGGER "${index}_insert" AFTER INSERT ON "${table}" BEGIN INSERT INTO "${index}"(rowid, "${column}") VALUES (${row('new')}); END`,
+          `CREATE TRIGGER "${index}_delete" AFTER DELETE ON "${table}" BEGIN INSERT INTO "${index}"("${index}", rowid, "${column}") VALUES ('delete', ${row('old')}); END`,
+          `CREATE TRIGGER "${index}_update" AFTER UPDATE OF "${column}" ON "${table}" BEGIN INSERT INTO "${index}"("${index}", rowid, "${column}") VALUES ('delete', ${row('old')}); INSERT INTO "${index}"(rowid, "${column}") VALUES (${row('new')}); END`,
+          `INSERT INTO "${index}"("${index}") VALUES ('rebuild')`,
+        ]);
+      }
     },
   },
 ];

@@ -41,3 +41,14 @@ describe('$count inside $expand', () => {
     for (const o of filtered.body.value) expect(o['ProductLines@odata.count']).toBe(0);
   });
 });
+
+describe('contains on Subject', () => {
+  it('narrows the rows through the substring index on SQLite', async () => {
+    statements.length = 0;
+    await service.api(
+      `/Activity_SalesOpportunity?$filter=${encodeURIComponent("contains(Subject,'onboarding')")}&$top=5`,
+    );
+    const usesTrigrams = statements.some((sql) => sql.includes('activity_Subject_trigrams'));
+    expect(usesTrigrams).toBe(service.server.store.dialect.name === 'sqlite');
+  });
+});

@@ -307,6 +307,29 @@ describe('query options', () => {
     await api(`/Activity_SalesOpportunity(${created.body.ID})`, { method: 'DELETE' });
   });
 
+  it('finds a subject by a part of it after every create, rename and delete', async () => {
+    const search = async (text: string) =>
+      ids(
+        await readAll(
+          `/Activity_SalesOpportunity?$filter=${encodeURIComponent(`contains(Subject,'${text}')`)}&$select=ID`,
+        ),
+      );
+    const created = await api('/Activity_SalesOpportunity', {
+      method: 'POST',
+      json: { Subject: 'Quokka fleet renewal' },
+    });
+    const id = created.body.ID;
+    expect(await search('QUOKKA FLE')).toEqual([id]);
+    await api(`/Activity_SalesOpportunity(${id})`, {
+      method: 'PATCH',
+      json: { Subject: 'Wombat fleet renewal' },
+    });
+    expect(await search('quokka')).toEqual([]);
+    expect(await search('wombat f')).toEqual([id]);
+    await api(`/Activity_SalesOpportunity(${id})`, { method: 'DELETE' });
+    expect(await search('wombat')).toEqual([]);
+  });
+
   it('base sets list every subtype with its own _Type', async () => {
     const relationships = await readAll('/Relationship?$select=Name,_Type');
     const types = new Set(relationships.map((r) => r._Type));

@@ -160,7 +160,13 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
         const escaped = escapeLike(b.value);
         const pattern =
           e.name === 'contains' ? `%${escaped}%` : e.name === 'startswith' ? `${escaped}%` : `%${escaped}`;
-        return dialect.ilike(value(a), pattern);
+        const match = dialect.ilike(value(a), pattern);
+        // a substring index narrows the candidates; the LIKE above stays the exact test
+        const candidates =
+          a.kind === 'column' && a.path.length === 0
+            ? dialect.substringCandidates(a.scope.type.table, a.column, a.scope.alias, b.value)
+            : undefined;
+        return candidates ? sql`(${candidates} AND ${match})` : match;
       }
       case 'length':
         return sql`length(${value(a)})`;

@@ -98,11 +98,17 @@ const scenarios: Scenario[] = [
   {
     name: "contains(Subject,'cloud')",
     path: () => "/Activity_SalesOpportunity?$filter=contains(Subject,'cloud')&$top=50",
+    // the same access path as the service: PostgreSQL's trigram index serves ILIKE, SQLite's
+    // FTS5 trigram table gives the candidates
     raw: (floor) =>
-      floor.query(
-        `SELECT * FROM activity WHERE "Subject" ${floorIsPostgres(floor) ? 'ILIKE' : 'LIKE'} ? ESCAPE '\\' ORDER BY "ID" LIMIT 50`,
-        ['%cloud%'],
-      ),
+      floorIsPostgres(floor)
+        ? floor.query(`SELECT * FROM activity WHERE "Subject" ILIKE ? ESCAPE '\\' ORDER BY "ID" LIMIT 50`, [
+            '%cloud%',
+          ])
+        : floor.query(
+            `SELECT * FROM activity WHERE rowid IN (SELECT rowid FROM "activity_Subject_trigrams" WHERE "activity_Subject_trigrams" MATCH ?) AND "Subject" LIKE ? ESCAPE '\\' ORDER BY "ID" LIMIT 50`,
+            ['"cloud"', '%cloud%'],
+          ),
   },
   ...(
     [
@@ -245,7 +251,8 @@ async function startService(url: string, workers: number): Promise<{ origin: str
 
 async function rawMedian(floor: Floor, scenario: Scenario, ids: string[]) {
   const times: number[] = [];
-  for (let i = 0; i < 300; i++) {
+  const until = Date.now() + seconds * 1000;
+  for (let i = 0; i < 300 && (i < 20 || Date.now() < until); i++) {
     const start = process.hrtime.bigint();
     await scenario.raw(floor, ids);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -264,11 +271,14 @@ async function latency(origin: string, scenario: Scenario, ids: string[]) {
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until || times.length < 50) {
     const start = process.hrtime.bigint();
-    const response = await fetch(url, {
-      method: scenario.method ?? 'GET',
-      headers: { 'content-type': 'application/json' },
-      body: scenario.body?.(),
-    });
+    const send = () =>
+      fetch(url, {
+        method: scenario.method ?? 'GET',
+        headers: { 'content-type': 'application/json' },
+        body: scenario.body?.(),
+      });
+    // a kept-alive connection the server closed while the floor was measured: open a new one
+    const response = await send().catch(send);
     await response.arrayBuffer();
     if (!response.ok) throw new Error(`${scenario.name}: HTTP ${response.status}`);
     times.push(Number(process.hrtime.bigint() - start) / 1e6);

@@ -54,9 +54,14 @@ export function useMoveOpportunity(onFailure: (message: string) => void) {
         moveBody(variables),
         variables.card['@odata.etag'],
       ),
-    onMutate: async (variables): Promise<{ snapshot: Snapshot }> => {
+    // Synchronous on purpose: TanStack calls onMutate inside mutate(), so the cache holds the
+    // move before the drop handler returns and the render that ends the drag reads it. Awaiting
+    // the cancel first put the write a task later, and its render in front of the next frame.
+    // Cancelling is synchronous anyway (a cancelled fetch reverts its state at once); only the
+    // settling of the fetches' promises is async, and nothing here needs to wait for that.
+    onMutate: (variables): { snapshot: Snapshot } => {
       const boardKey = queryKeys.board(variables.pipelineId);
-      await queryClient.cancelQueries({ queryKey: boardKey });
+      void queryClient.cancelQueries({ queryKey: boardKey });
       const snapshot = queryClient.getQueriesData({ queryKey: boardKey }) as Snapshot;
       const phaseChanges = variables.fromPhaseId !== variables.to.ID;
       const card = movedCard(variables.card, variables.to, variables.sortIndex, phaseChanges);

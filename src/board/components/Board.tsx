@@ -34,6 +34,7 @@ import { noPendingIds, usePendingMoves } from '../api/use-pending-moves';
 import { BoardColumn, type DropIndicator, type LandedCard } from './BoardColumn';
 import { CardBody } from './CardBody';
 import { LostDialog, WonDialog } from './CloseDialogs';
+import { dragInstructionsId } from './drag-instructions-id';
 import { type DragData, landingOf, sortIndexOf } from './drop-target';
 
 // Cards first (the precise target), the column itself when the pointer is over empty space.
@@ -215,6 +216,7 @@ export function Board({
 
   return (
     <DndContext
+      id={dragInstructionsId}
       sensors={sensors}
       collisionDetection={collisionDetection}
       measuring={measuring}

@@ -13,6 +13,7 @@ import { EmptyState, ErrorState, Skeleton } from '../../ui/StateViews';
 import { type BoardCard, compareCards } from '../api/board-card';
 import { columnQuery } from '../api/column-query';
 import type { ColumnTotals } from '../api/column-totals-query';
+import { useLiveCards } from '../hooks/use-live-cards';
 import { ColumnHeader } from './ColumnHeader';
 import { type DropLine, OpportunityCard } from './OpportunityCard';
 import { QuickAdd } from './QuickAdd';
@@ -77,6 +78,7 @@ export const BoardColumn = memo(function BoardColumn({
   const listRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLButtonElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
+  const live = useLiveCards(listRef);
 
   useEffect(() => {
     const sentinel = sentinelRef.current;
@@ -138,9 +140,13 @@ export const BoardColumn = memo(function BoardColumn({
           ) : (
             <SortableContext items={ids} strategy={verticalListSortingStrategy}>
               <ul className="flex flex-col gap-2">
-                {cards.map((card) => (
+                {cards.map((card, index) => (
                   <OpportunityCard
                     key={card.ID}
+                    live={live.isLive(card.ID, index)}
+                    focused={live.focusedId === card.ID}
+                    onWake={live.wake}
+                    observe={live.observe}
                     card={card}
                     phaseId={phase.ID}
                     saving={pendingIds.includes(card.ID)}

@@ -1,34 +1,71 @@
-// One opportunity on the board as dnd-kit sees it: a sortable article around the card's face.
-import { useSortable } from '@dnd-kit/sortable';
+// One opportunity on the board: a sortable article around the card's face when it is near the
+// visible part of its column (or focused), a plain one otherwise (see useLiveCards).
+
+import type { DraggableSyntheticListeners } from '@dnd-kit/core';
+import { type AnimateLayoutChanges, useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { memo, useMemo } from 'react';
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  memo,
+  type Ref,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+} from 'react';
 import type { BoardCard } from '../api/board-card';
 import { CardBody } from './CardBody';
+import { dragInstructionsId } from './drag-instructions-id';
 
 export type DropLine = 'before' | 'after' | null;
 
-const sortableAttributes = { role: 'article', roleDescription: 'opportunity card' };
+const roleDescription = 'opportunity card';
+const sortableAttributes = { role: 'article', roleDescription };
 
-/**
- * Kept thin on purpose: useSortable reads dnd-kit's context, so every card re-renders when a
- * drag starts, crosses a card or ends. Only this wrapper pays for that; the memoised CardBody
- * below it is skipped unless its own props change.
- */
-export const OpportunityCard = memo(function OpportunityCard({
-  card,
-  phaseId,
-  saving,
-  staleDays,
-  dropLine,
-  onOpen,
-}: {
+// No slide after a drop: the overlay showed the drag, and animating would measure every card
+// whose index changed (a forced layout each) inside the render that drops the card.
+const noLayoutAnimation: AnimateLayoutChanges = () => false;
+
+interface CardProps {
   card: BoardCard;
   phaseId: string;
   saving: boolean;
   staleDays: number;
   dropLine: DropLine;
   onOpen: (id: string) => void;
+  /** ref callback that watches the article's distance from the visible part of the column */
+  observe: (node: HTMLElement | null) => (() => void) | undefined;
+}
+
+/**
+ * Memoised; only live cards call useSortable, which reads dnd-kit's context and so re-renders
+ * whenever a drag starts, crosses a card or ends. A plain card is skipped unless its props change.
+ */
+export const OpportunityCard = memo(function OpportunityCard({
+  live,
+  focused,
+  onWake,
+  ...props
+}: CardProps & {
+  live: boolean;
+  /** the card took the focus last: when it turns live it takes the focus back */
+  focused: boolean;
+  onWake: (id: string) => void;
 }) {
+  // Both report the focus: the focused card stays live when the column scrolls it away.
+  return live ? (
+    <SortableCard {...props} focused={focused} onWake={onWake} />
+  ) : (
+    <PlainCard {...props} onWake={onWake} />
+  );
+});
+
+function SortableCard({
+  focused,
+  onWake,
+  ...props
+}: CardProps & { focused: boolean; onWake: (id: string) => void }) {
+  const { card, phaseId, saving, observe } = props;
   // Stable, so dnd-kit's memoised data for this card survives the re-renders above.
   const data = useMemo(() => ({ type: 'card' as const, card, phaseId }), [card, phaseId]);
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
@@ -37,20 +74,95 @@ export const OpportunityCard = memo(function OpportunityCard({
     // A card whose last move is still being saved stays put: a second move would race the first.
     disabled: saving,
     attributes: sortableAttributes,
+    animateLayoutChanges: noLayoutAnimation,
   });
+  const node = useRef<HTMLElement | null>(null);
+  const ref = useMemo(
+    () => (element: HTMLElement | null) => {
+      node.current = element;
+      setNodeRef(element);
+      const unobserve = observe(element);
+      return () => {
+        unobserve?.();
+        setNodeRef(null);
+      };
+    },
+    [setNodeRef, observe],
+  );
+  // Turned live by the focus: the plain article that had it is gone, so this one takes it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when mounted
+  useLayoutEffect(() => {
+    if (focused && (document.activeElement === document.body || !document.activeElement)) {
+      node.current?.focus({ preventScroll: true });
+    }
+  }, []);
+  return (
+    <CardArticle
+      {...props}
+      articleRef={ref}
+      attributes={attributes}
+      listeners={listeners}
+      isDragging={isDragging}
+      onFocus={() => onWake(card.ID)}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+    />
+  );
+}
+
+const plainAttributes = {
+  role: 'article',
+  tabIndex: 0,
+  'aria-roledescription': roleDescription,
+  'aria-describedby': dragInstructionsId,
+};
+
+function PlainCard({ onWake, ...props }: CardProps & { onWake: (id: string) => void }) {
+  const { card, saving, observe } = props;
+  return (
+    <CardArticle
+      {...props}
+      articleRef={observe}
+      attributes={{ ...plainAttributes, 'aria-disabled': saving }}
+      onFocus={() => onWake(card.ID)}
+      isDragging={false}
+    />
+  );
+}
+
+function CardArticle({
+  card,
+  saving,
+  staleDays,
+  dropLine,
+  onOpen,
+  articleRef,
+  attributes,
+  listeners,
+  isDragging,
+  style,
+  onFocus,
+}: CardProps & {
+  articleRef: Ref<HTMLElement>;
+  attributes: object;
+  listeners?: DraggableSyntheticListeners;
+  isDragging: boolean;
+  style?: CSSProperties;
+  onFocus?: () => void;
+}) {
   return (
     <li className="relative list-none">
       {dropLine === 'before' && <DropLineMark position="-top-1.5" />}
       <article
-        ref={setNodeRef}
+        ref={articleRef}
         {...attributes}
         {...listeners}
         aria-label={card.Subject}
         aria-busy={saving || undefined}
         data-card-id={card.ID}
-        style={{ transform: CSS.Translate.toString(transform), transition }}
+        style={style}
+        onFocus={onFocus}
         onClick={() => onOpen(card.ID)}
-        onKeyDown={(event) => {
+        onKeyDown={(event: KeyboardEvent<HTMLElement>) => {
           if (event.key === 'Enter' && !isDragging) {
             event.preventDefault();
             onOpen(card.ID);
@@ -67,7 +179,7 @@ export const OpportunityCard = memo(function OpportunityCard({
       {dropLine === 'after' && <DropLineMark position="-bottom-1.5" />}
     </li>
   );
-});
+}
 
 function DropLineMark({ position }: { position: string }) {
   return (

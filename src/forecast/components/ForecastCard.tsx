@@ -1,6 +1,6 @@
 // One chart of the forecast with its numbers: the bars (clickable: they open the board on those
 // deals), the same numbers as a table, and the table as a CSV download.
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { downloadCsv } from '../../lib/download-csv';
 import { navigate } from '../../lib/url-state';
 import { Button } from '../../ui/Button';
@@ -70,6 +70,7 @@ export function ForecastCard({
       ],
     );
   const empty = rows.every((r) => r.count === 0);
+  const width = useWidth();
   return (
     <section
       aria-labelledby={`${id}-title`}
@@ -99,17 +100,20 @@ export function ForecastCard({
           role="img"
           aria-label={`${title}: bar chart of estimated and weighted amounts; the numbers are in the table below.`}
         >
-          <div style={{ height }}>
-            <BarChart
-              rows={chartRows}
-              currency={currency}
-              horizontal={horizontal}
-              height={height}
-              onSelect={(row) => {
-                const href = hrefOf(row);
-                if (href) navigate(href);
-              }}
-            />
+          <div style={{ height }} ref={width.ref}>
+            {width.px > 0 && (
+              <BarChart
+                rows={chartRows}
+                currency={currency}
+                horizontal={horizontal}
+                width={width.px}
+                height={height}
+                onSelect={(row) => {
+                  const href = hrefOf(row);
+                  if (href) navigate(href);
+                }}
+              />
+            )}
           </div>
         </div>
       )}
@@ -129,4 +133,21 @@ export function ForecastCard({
       </details>
     </section>
   );
+}
+
+/**
+ * The chart box's width, read when the box is attached (before the browser paints) so the chart
+ * is drawn in its first frame at its real size, then followed as the window resizes.
+ */
+function useWidth() {
+  const [px, setPx] = useState(0);
+  const ref = useCallback((node: HTMLDivElement | null) => {
+    if (!node) return;
+    setPx(Math.floor(node.getBoundingClientRect().width));
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => setPx(Math.floor(entry.contentRect.width)));
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, px };
 }

@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeService } from '../../test/fake-service';
 import { renderWithClient } from '../../test/render-with-client';
 import { Board } from './Board';
+import { dragInstructionsId } from './drag-instructions-id';
 
 const pipelineId = '00000000-0000-4000-8000-000000000001';
 const lead = {
@@ -44,9 +45,10 @@ const card = (n: number, phase: string, extra: object = {}) => ({
 
 const cards = [card(1, lead.ID), card(2, lead.ID, { Currency: 'USD' }), card(3, won.ID, { IsClosed: true })];
 
-function serve(opportunities = cards) {
+function serve(opportunities = cards, phases = [lead, won], routes: Parameters<typeof fakeService>[0] = {}) {
   return fakeService({
-    'GET /v1/odata/Datastore_Phase_ActivitySalesOpportunity': () => ({ body: { value: [lead, won] } }),
+    ...routes,
+    'GET /v1/odata/Datastore_Phase_ActivitySalesOpportunity': () => ({ body: { value: phases } }),
     'GET /v1/odata/Activity_SalesOpportunity': (request) => {
       const filter = request.url.searchParams.get('$filter') ?? '';
       const rows = opportunities.filter(
@@ -57,7 +59,10 @@ function serve(opportunities = cards) {
   });
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 describe('Board', () => {
   it('shows each phase as a region named after it, with its cards as articles named by subject', async () => {
@@ -117,5 +122,169 @@ describe('Board', () => {
     fail = false;
     await userEvent.click(within(column).getByRole('button', { name: 'Try again' }));
     expect(await within(column).findByText('No opportunities')).toBeInTheDocument();
+  });
+});
+
+// jsdom has no IntersectionObserver, so every card is live there; this stand-in lets a test say
+// which cards are near the visible part of their column (see useLiveCards).
+class StubIntersectionObserver {
+  static instances = new Set<StubIntersectionObserver>();
+  readonly targets = new Set<Element>();
+  readonly root = null;
+  readonly rootMargin = '';
+  readonly thresholds = [];
+  constructor(private readonly callback: IntersectionObserverCallback) {
+    StubIntersectionObserver.instances.add(this);
+  }
+  observe(target: Element) {
+    this.targets.add(target);
+  }
+  unobserve(target: Element) {
+    this.targets.delete(target);
+  }
+  disconnect() {
+    this.targets.clear();
+    StubIntersectionObserver.instances.delete(this);
+  }
+  takeRecords() {
+    return [];
+  }
+  /** reports every observed card, near or not as the test says */
+  static report(isNear: (subject: string) => boolean) {
+    act(() => {
+      for (const observer of StubIntersectionObserver.instances) {
+        const entries = [...observer.targets]
+          .filter((target) => target instanceof HTMLElement && target.dataset.cardId)
+          .map(
+            (target) =>
+              ({
+                target,
+                isIntersecting: isNear(target.getAttribute('aria-label') ?? ''),
+              }) as unknown as IntersectionObserverEntry,
+          );
+        if (entries.length) observer.callback(entries, observer as unknown as IntersectionObserver);
+      }
+    });
+  }
+}
+
+const rect = (left: number, top: number, width: number, height: number) =>
+  ({ left, top, width, height, x: left, y: top, right: left + width, bottom: top + height }) as DOMRect;
+
+// A layout for dnd-kit's keyboard moves, which jsdom does not have: columns 300px apart, cards
+// 80px apart below a 100px header, the drag overlay (dnd-kit measures its only child) where
+// its inline style puts it.
+function fakeLayout(this: HTMLElement): DOMRect {
+  const overlay = [this, this.parentElement].find((element) => element?.style.position === 'fixed');
+  if (overlay) {
+    const { left, top, width, height } = overlay.style;
+    return rect(parseFloat(left), parseFloat(top), parseFloat(width), parseFloat(height));
+  }
+  const column = this.closest('section');
+  if (!column) return rect(0, 0, 0, 0);
+  const left = 300 * [...document.querySelectorAll('section')].indexOf(column);
+  const cardsInColumn = [...column.querySelectorAll<HTMLElement>('article[data-card-id]')];
+  if (this.dataset.cardId) return rect(left + 10, 100 + 80 * cardsInColumn.indexOf(this), 260, 70);
+  if (this === column) return rect(left, 0, 280, 1000);
+  return rect(left, 100, 280, Math.max(96, 80 * cardsInColumn.length));
+}
+
+describe('Board cards far from the visible part of a column', () => {
+  const qualified = {
+    ...lead,
+    ID: '00000000-0000-4000-8000-00000000000c',
+    Name: 'Qualified',
+    Code: 'Q',
+    SortIndex: 2,
+  };
+  const leadCards = [1, 2, 3, 4].map((n) => card(n, lead.ID));
+  const instructions = /^To move this opportunity, press Space/;
+
+  async function renderBoard() {
+    vi.stubGlobal('IntersectionObserver', StubIntersectionObserver);
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(fakeLayout);
+    // the service's rows, which a PATCH changes
+    const opportunities = leadCards.map((c) => ({ ...c }));
+    const service = serve(opportunities, [lead, qualified, won], {
+      'PATCH /v1/odata/Activity_SalesOpportunity': (request) => {
+        const row = opportunities.find((o) => decodeURIComponent(request.url.pathname).includes(o.ID))!;
+        const { SortIndex, Phase } = request.body as { SortIndex: number; Phase?: { ID: string } };
+        Object.assign(row, { SortIndex, phase: Phase?.ID ?? row.phase });
+        const { phase, ...saved } = row;
+        return { body: { ...saved, Phase: { ID: phase }, '@odata.etag': 'W/"2"' } };
+      },
+    });
+    renderWithClient(<Board pipelineId={pipelineId} filter={{}} staleDays={14} onOpen={() => {}} />);
+    const leadColumn = await screen.findByRole('region', { name: /^Lead/ });
+    await within(leadColumn).findByRole('article', { name: 'Deal 4' });
+    // Deal 3 and Deal 4 are far below the visible part of the column.
+    StubIntersectionObserver.report((subject) => subject === 'Deal 1' || subject === 'Deal 2');
+    return { ...service, leadColumn };
+  }
+
+  // dnd-kit's live region: "Picked up …", at once followed by "… is over …"
+  const isDragging = (subject: string) =>
+    screen
+      .queryAllByRole('status')
+      .some((region) =>
+        new RegExp(`^(Picked up ${subject}\\.|${subject} is over)`).test(region.textContent ?? ''),
+      );
+
+  it('render as plain articles with the name, role, tab stop and instructions of a draggable card', async () => {
+    const { leadColumn } = await renderBoard();
+    const live = within(leadColumn).getByRole('article', { name: 'Deal 1' });
+    const plain = within(leadColumn).getByRole('article', { name: 'Deal 4' });
+    for (const article of [live, plain]) {
+      expect(article.tabIndex).toBe(0);
+      expect(article).toHaveAttribute('aria-roledescription', 'opportunity card');
+      expect(article).toHaveAttribute('aria-describedby', dragInstructionsId);
+      expect(article).toHaveAccessibleDescription(instructions);
+    }
+    // Not wired to dnd-kit: Space (without the focus that would wake it) starts no drag, while
+    // it does on a live card.
+    fireEvent.keyDown(plain, { key: ' ', code: 'Space' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(isDragging('Deal 4')).toBe(false);
+    fireEvent.keyDown(live, { key: ' ', code: 'Space' });
+    await waitFor(() => expect(isDragging('Deal 1')).toBe(true));
+    fireEvent.keyDown(live, { key: 'Escape', code: 'Escape' });
+  });
+
+  it('turn draggable when focused, and keep the focus', async () => {
+    const { leadColumn } = await renderBoard();
+    const plain = within(leadColumn).getByRole('article', { name: 'Deal 4' });
+    act(() => plain.focus());
+    const woken = within(leadColumn).getByRole('article', { name: 'Deal 4' });
+    // the plain article was swapped for the sortable one, which took the focus over
+    expect(woken).not.toBe(plain);
+    expect(document.activeElement).toBe(woken);
+    expect(woken).toHaveAttribute('aria-roledescription', 'opportunity card');
+    expect(woken).toHaveAttribute('aria-describedby', dragInstructionsId);
+    expect(woken).toHaveAccessibleDescription(instructions);
+    await userEvent.keyboard('[Space]');
+    await waitFor(() => expect(isDragging('Deal 4')).toBe(true));
+    await userEvent.keyboard('[Escape]');
+    // still live when the column reports it far away again: it has the focus
+    StubIntersectionObserver.report((subject) => subject === 'Deal 1');
+    expect(within(leadColumn).getByRole('article', { name: 'Deal 4' })).toBe(woken);
+  });
+
+  it('move to the next column by keyboard once focused, and the move is saved', async () => {
+    const { leadColumn, requests } = await renderBoard();
+    act(() => within(leadColumn).getByRole('article', { name: 'Deal 4' }).focus());
+    await userEvent.keyboard('[Space]');
+    await waitFor(() => expect(isDragging('Deal 4')).toBe(true));
+    // the keyboard sensor listens for the next key a task after the drag starts
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await userEvent.keyboard('[ArrowRight]');
+    await waitFor(() => expect(screen.getByText('Deal 4 is over Qualified.')).toBeInTheDocument());
+    await userEvent.keyboard('[Space]');
+    await waitFor(() => expect(requests.some((r) => r.method === 'PATCH')).toBe(true));
+    const patch = requests.find((r) => r.method === 'PATCH')!;
+    expect(patch.url.pathname).toContain(leadCards[3].ID);
+    expect(patch.body).toMatchObject({ Phase: { ID: qualified.ID } });
+    const qualifiedColumn = screen.getByRole('region', { name: /^Qualified/ });
+    expect(await within(qualifiedColumn).findByRole('article', { name: 'Deal 4' })).toBeInTheDocument();
+    expect(within(leadColumn).queryByRole('article', { name: 'Deal 4' })).toBeNull();
   });
 });

@@ -74,6 +74,7 @@ async function build(store: Store, options: BenchDatabaseOptions) {
   });
   while (generator.done < generator.total) {
     await store.transaction((tx) => generator.createOpportunities(tx, chunk));
+    await store.optimize();
   }
   await sql`ANALYZE`.execute(store.db);
 }

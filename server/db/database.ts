@@ -21,6 +21,11 @@ export interface Store {
    * path's fast lane (a row object per record costs more than the query itself).
    */
   selectArrays(query: CompiledQuery): Promise<ArrayRows>;
+  /**
+   * Refreshes the query planner's statistics where a table has grown or shrunk a lot: a bulk
+   * load calls it between batches, or plans made for an empty table slow it down 5-fold.
+   */
+  optimize(): Promise<void>;
   /** runs work in one transaction; a thrown error rolls all of it back */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

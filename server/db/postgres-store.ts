@@ -51,6 +51,8 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
           return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
         },
     transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
+    // autovacuum keeps PostgreSQL's statistics
+    optimize: async () => {},
     close: () => kysely.destroy(),
   });
   return store(db, false);

@@ -81,6 +81,9 @@ export function openSqliteStore(url: string, options: StoreOptions = {}): Store 
               throw error;
             }
           }),
+    optimize: async () => {
+      sqlite.pragma('optimize = 0x10002');
+    },
     close: () => kysely.destroy(),
   });
   return store(db, false);

@@ -179,6 +179,7 @@ export async function importRecords(
       }
     }
     options.onProgress?.({ read: summary.read, written: summary.written, rejected: summary.rejected });
+    await store.optimize();
   };
 
   let batch: SourceRecord[] = [];

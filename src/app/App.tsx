@@ -2,7 +2,8 @@
 // The board and the forecast share the pipeline and the filters through the URL.
 
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
+import type { PipelineOption } from '../api/lookup-queries';
 import { describeError } from '../api/odata-error';
 import { capabilitiesQuery } from '../api/service-capabilities';
 import { Board } from '../board/components/Board';
@@ -101,26 +102,38 @@ function ForecastScreen() {
   // after the other once the pipeline on screen is known.
   loadForecast();
   useQuery(capabilitiesQuery());
-  const { pipelines, selected } = useSelectedPipeline();
+  const { selected } = useSelectedPipeline();
   return (
     <>
       <FilterBar pipelineId={selected?.ID} omit={['status']} />
-      {pipelines.isError ? (
-        <div className="p-6">
-          <ErrorState
-            message={`The pipelines could not be loaded. ${describeError(pipelines.error)}`}
-            onRetry={() => pipelines.refetch()}
-          />
-        </div>
-      ) : pipelines.data && !selected ? (
-        <p className="p-6 text-sm text-slate-600">This service has no pipelines yet.</p>
-      ) : selected ? (
-        <Suspense fallback={<Skeleton className="m-4 h-72" />}>
-          <ForecastView key={selected.ID} pipelineId={selected.ID} pipelineName={selected.Name} />
-        </Suspense>
-      ) : null}
+      <WithPipeline>
+        {(selected) => (
+          <Suspense fallback={<Skeleton className="m-4 h-72" />}>
+            <ForecastView key={selected.ID} pipelineId={selected.ID} pipelineName={selected.Name} />
+          </Suspense>
+        )}
+      </WithPipeline>
     </>
   );
+}
+
+/** The screen of the pipeline on show, once the pipelines are loaded; their error or absence otherwise. */
+function WithPipeline({ children }: { children: (selected: PipelineOption) => ReactNode }) {
+  const { pipelines, selected } = useSelectedPipeline();
+  if (pipelines.isError) {
+    return (
+      <div className="p-6">
+        <ErrorState
+          message={`The pipelines could not be loaded. ${describeError(pipelines.error)}`}
+          onRetry={() => pipelines.refetch()}
+        />
+      </div>
+    );
+  }
+  if (pipelines.data && !selected) {
+    return <p className="p-6 text-sm text-slate-600">This service has no pipelines yet.</p>;
+  }
+  return selected ? children(selected) : null;
 }
 
 function PipelinePicker() {
@@ -132,7 +145,7 @@ function PipelinePicker() {
 function BoardScreen() {
   const { search } = useLocation();
   const { odataFilter } = useBoardFilters();
-  const { pipelines, selected } = useSelectedPipeline();
+  const { selected } = useSelectedPipeline();
   const settings = useSettings();
   const openId = search.get('opportunity');
   return (
@@ -140,23 +153,16 @@ function BoardScreen() {
       <h1 className="sr-only">Pipeline board{selected ? `: ${selected.Name}` : ''}</h1>
       <FilterBar pipelineId={selected?.ID} />
       <div className="min-h-0 flex-1 pt-3">
-        {pipelines.isError ? (
-          <div className="p-6">
-            <ErrorState
-              message={`The pipelines could not be loaded. ${describeError(pipelines.error)}`}
-              onRetry={() => pipelines.refetch()}
+        <WithPipeline>
+          {(selected) => (
+            <Board
+              pipelineId={selected.ID}
+              filter={odataFilter}
+              staleDays={settings.staleDays}
+              onOpen={(id) => updateSearch({ opportunity: id })}
             />
-          </div>
-        ) : pipelines.data && !selected ? (
-          <p className="p-6 text-sm text-slate-600">This service has no pipelines yet.</p>
-        ) : selected ? (
-          <Board
-            pipelineId={selected.ID}
-            filter={odataFilter}
-            staleDays={settings.staleDays}
-            onOpen={(id) => updateSearch({ opportunity: id })}
-          />
-        ) : null}
+          )}
+        </WithPipeline>
       </div>
       {openId && (
         <OpportunityDrawer

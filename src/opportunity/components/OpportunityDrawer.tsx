@@ -259,7 +259,8 @@ function DrawerContent({
             <Field label="Currency" error={fieldError('Currency')}>
               {(p) => (
                 <select {...p} className={inputClass} value={draft.Currency} onChange={change('Currency')}>
-                  {['EUR', 'USD', 'GBP'].map((c) => (
+                  {/* a currency set elsewhere (the API takes any ISO code) stays shown and selected */}
+                  {[...new Set(['EUR', 'USD', 'GBP', draft.Currency])].map((c) => (
                     <option key={c}>{c}</option>
                   ))}
                 </select>

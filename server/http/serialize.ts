@@ -6,8 +6,7 @@ import { model, type Property } from '../model/model.ts';
 import type { ReadPlan } from '../plan/plan-read.ts';
 import { field, idOf, type ResultRow, typeOf } from '../sql/select-rows.ts';
 
-export const etagOf = (row: ResultRow) => etagOfVersion(field(row, versionColumn) as number);
-export const etagOfVersion = (version: number) => `W/"${version}"`;
+export const etagOf = (row: ResultRow) => `W/"${field(row, versionColumn)}"`;
 
 export interface SerializeContext {
   dialect: SqlDialect;

@@ -116,8 +116,6 @@ export const entitySets = new Map([...model.values()].map((type) => [type.setNam
 /** Root types, one table each. */
 export const tables = [...model.values()].filter((type) => !type.base);
 
-export const typeByName = (name: string) => model.get(name);
-
 /** Every column of a table: the properties and foreign keys of all types stored in it. */
 export function tableColumns(root: EntityType) {
   const properties = new Map<string, Property>();
@@ -144,8 +142,8 @@ export function referencesTo(type: EntityType) {
   return found;
 }
 
-export const isNavigation = (type: EntityType, name: string) =>
-  type.references.has(name) || type.collections.has(name);
+/** The type whose table holds this type's records. */
+export const rootOf = (type: EntityType): EntityType => (type.base ? rootOf(type.base) : type);
 
 /** Root types ordered so that every table comes after the tables it links to (self-links aside). */
 export function tablesInDependencyOrder(): EntityType[] {

@@ -1,5 +1,12 @@
 // Plans a read: which rows (set, filter, order, page), which properties, which related records.
-import { type Collection, type EntityType, model, type Property, type Reference } from '../model/model.ts';
+import {
+  type Collection,
+  type EntityType,
+  model,
+  type Property,
+  type Reference,
+  rootOf,
+} from '../model/model.ts';
 import type { ExpandItem, ExpandOptions, OrderByItem, SelectItem } from '../query/ast.ts';
 import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts';
 import { type BoundExpr, bindExpression, rootScope, type Scope } from './bind-expression.ts';
@@ -42,8 +49,6 @@ export function typeCondition(type: EntityType): string[] | undefined {
   const inSet = concrete(type);
   return inSet.length === concrete(rootOf(type)).length ? undefined : inSet;
 }
-
-export const rootOf = (type: EntityType): EntityType => (type.base ? rootOf(type.base) : type);
 
 export function planRead(type: EntityType, options: ExpandOptions, depth = 0, alias = 't0'): ReadPlan {
   if (depth > maxExpandDepth)

@@ -3,7 +3,7 @@
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import type { EdmType } from '../model/define.ts';
-import { type EntityType, model, tableColumns } from '../model/model.ts';
+import { type EntityType, model, rootOf, tableColumns } from '../model/model.ts';
 
 export type DbRecord = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ const columnTypes = new Map<string, Map<string, EdmType>>();
 export function columnTypesOf(type: EntityType): Map<string, EdmType> {
   let found = columnTypes.get(type.table);
   if (!found) {
-    const root = rootType(type);
+    const root = rootOf(type);
     const { properties, references } = tableColumns(root);
     found = new Map<string, EdmType>([
       ...properties.map((p) => [p.column, p.type] as const),
@@ -24,8 +24,6 @@ export function columnTypesOf(type: EntityType): Map<string, EdmType> {
   }
   return found;
 }
-
-export const rootType = (type: EntityType): EntityType => (type.base ? rootType(type.base) : type);
 
 /**
  * Records read during a bulk write (an import batch, the demo data), by table and ID: the same

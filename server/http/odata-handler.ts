@@ -47,6 +47,8 @@ export function odataJson(c: Context, body: Json, status = 200, headers: Record<
   });
 }
 
+const noContent = (c: Context) => c.body(null, 204, { 'OData-Version': '4.0' });
+
 export async function handleOData(store: Store, c: Context, basePath: string): Promise<Response> {
   const url = new URL(c.req.url);
   const serviceRoot = `${url.origin}${basePath}`;
@@ -178,12 +180,12 @@ function rejectCollectionOptions(options: QueryOptions) {
 }
 
 async function get(ctx: RequestContext, target: Target, rawValue: boolean): Promise<Response> {
-  if (target.kind === 'unlinked') return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  if (target.kind === 'unlinked') return noContent(ctx.c);
   if (target.kind === 'property') {
     const record = await loadRecord(ctx.store, target.type, target.id);
     const value = record?.[target.property.column] ?? null;
     if (rawValue) {
-      if (value === null) return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+      if (value === null) return noContent(ctx.c);
       return ctx.c.body(String(value), 200, {
         'Content-Type': 'text/plain;charset=utf-8',
         'OData-Version': '4.0',
@@ -361,14 +363,14 @@ async function writeProperty(
   const ifMatch = ctx.c.req.header('If-Match');
   const body = { [target.property.name]: newValue };
   await inTransaction(ctx, (store) => updateEntity(store, target.type, target.id, body, ifMatch, ctx.now));
-  return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  return noContent(ctx.c);
 }
 
 async function remove(ctx: RequestContext, target: Extract<Target, { kind: 'entity' }>) {
   await ensureExists(ctx.store, target);
   const ifMatch = ctx.c.req.header('If-Match');
   await inTransaction(ctx, (store) => deleteEntity(store, target.type, target.id, ifMatch, ctx.now));
-  return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+  return noContent(ctx.c);
 }
 
 /** `$ref`: read or write the link itself rather than the linked record. */
@@ -383,7 +385,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
         '@odata.id': refUrl(model.get(row!._Type as string)!, target.id),
       });
     }
-    if (target.kind === 'unlinked') return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+    if (target.kind === 'unlinked') return noContent(ctx.c);
     if (target.kind === 'collection') {
       const plan = planRead(target.type, { ...ctx.options, select: [] });
       const rows = await selectRows(
@@ -412,7 +414,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
         updateEntity(s, ownerType, ownerId, { [reference.name]: null }, ifMatch, ctx.now),
       );
     } else throw methodNotAllowed(method, '$ref');
-    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+    return noContent(ctx.c);
   }
   if (target.kind === 'unlinked' && (method === 'PUT' || method === 'POST')) {
     const { ownerType, ownerId, reference } = target.link;
@@ -420,7 +422,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     await inTransaction(ctx, (s) =>
       updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now),
     );
-    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+    return noContent(ctx.c);
   }
   // a collection: POST adds a member (sets its inverse link), DELETE Coll(key)/$ref removes one
   const inverseName = (t: Target) =>
@@ -429,7 +431,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     const id = await refTarget(ctx, target.type);
     const member = { [inverseName(target) as string]: { ID: target.parent.ownerId } };
     await inTransaction(ctx, (s) => updateEntity(s, target.type, id, member, undefined, ctx.now));
-    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+    return noContent(ctx.c);
   }
   if ((target.kind === 'entity' || target.kind === 'collection') && target.parent && method === 'DELETE') {
     const id = target.kind === 'entity' ? target.id : idFromQuery(ctx);
@@ -438,7 +440,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     await inTransaction(ctx, (s) =>
       updateEntity(s, target.type, id, { [inverseName(target) as string]: null }, ifMatch, ctx.now),
     );
-    return ctx.c.body(null, 204, { 'OData-Version': '4.0' });
+    return noContent(ctx.c);
   }
   throw methodNotAllowed(method, 'this $ref');
 }

@@ -168,6 +168,22 @@ function DrawerContent({
     setErrors(({ [field]: _, ...rest }) => rest);
   };
 
+  const decimalField = (label: string, field: 'EstimatedAmount' | 'Probability') => (
+    <Field label={label} error={fieldError(field)}>
+      {(p) => (
+        <input
+          {...p}
+          type="number"
+          step="any"
+          inputMode="decimal"
+          className={inputClass}
+          value={draft[field]}
+          onChange={change(field)}
+        />
+      )}
+    </Field>
+  );
+
   const save = (event: FormEvent) => {
     event.preventDefault();
     setFormError(undefined);
@@ -243,19 +259,7 @@ function DrawerContent({
             )}
           </Field>
           <div className="grid grid-cols-2 gap-4">
-            <Field label="Estimated amount" error={fieldError('EstimatedAmount')}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  step="any"
-                  inputMode="decimal"
-                  className={inputClass}
-                  value={draft.EstimatedAmount}
-                  onChange={change('EstimatedAmount')}
-                />
-              )}
-            </Field>
+            {decimalField('Estimated amount', 'EstimatedAmount')}
             <Field label="Currency" error={fieldError('Currency')}>
               {(p) => (
                 <select {...p} className={inputClass} value={draft.Currency} onChange={change('Currency')}>
@@ -266,19 +270,7 @@ function DrawerContent({
                 </select>
               )}
             </Field>
-            <Field label="Probability (%)" error={fieldError('Probability')}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="number"
-                  step="any"
-                  inputMode="decimal"
-                  className={inputClass}
-                  value={draft.Probability}
-                  onChange={change('Probability')}
-                />
-              )}
-            </Field>
+            {decimalField('Probability (%)', 'Probability')}
             <Field label="Expected order date" error={fieldError('ExpectedOrderDate')}>
               {(p) => (
                 <input

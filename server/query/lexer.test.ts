@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuerySyntaxError } from './errors.ts';
+import { ODataError, QuerySyntaxError } from './errors.ts';
 import { Lexer } from './lexer.ts';
 
 const literal = (text: string) => {
@@ -124,6 +124,26 @@ describe('strings', () => {
     const e = syntaxError(() => new Lexer("'O''Neil", '$filter').readString());
     expect(e.position).toBe(0);
     expect(e.message).toContain('Unterminated string literal');
+  });
+
+  it.each([
+    ["'Ren\u0000ewal'", 9, 'a NUL character (U+0000), which text values cannot contain'],
+    ["'O''Ne\u0000il'", 11, 'a NUL character (U+0000), which text values cannot contain'],
+    ["'a\ud800'", 7, 'a lone UTF-16 surrogate (U+D800), which is not a Unicode character'],
+  ])('refuses %j (text no database can store) at the character', (literalText, position, what) => {
+    const lx = new Lexer(`x eq ${literalText}`, '$filter');
+    lx.pos = 5;
+    let error: unknown;
+    try {
+      lx.readString();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ODataError);
+    expect(error).toMatchObject({ status: 400, code: 'InvalidValue', target: '$filter' });
+    expect((error as Error).message).toBe(
+      `The string literal starting at 5 contains ${what} ($filter, position ${position})`,
+    );
   });
 });
 

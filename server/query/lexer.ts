@@ -5,7 +5,8 @@
 // Every reader is a single forward scan: no backtracking, no regular expressions on user input.
 
 import type { LiteralExpr } from './ast.ts';
-import { NotImplementedError, QuerySyntaxError } from './errors.ts';
+import { NotImplementedError, ODataError, QuerySyntaxError } from './errors.ts';
+import { unstorableCharacter } from './storable-text.ts';
 
 export const MAX_INPUT_LENGTH = 8000;
 export const MAX_DEPTH = 100;
@@ -173,10 +174,24 @@ export class Lexer {
         value += "'";
         p = q + 2;
       } else {
+        this.checkStorable(start + 1, q);
         this.pos = q + 1;
         return value;
       }
     }
+  }
+
+  /** Refuses text no database can hold (see storable-text.ts), the same as in a JSON body. */
+  private checkStorable(from: number, to: number): void {
+    const found = unstorableCharacter(this.text.slice(from, to));
+    if (!found) return;
+    const position = from + found.index;
+    throw new ODataError(
+      400,
+      'InvalidValue',
+      `The string literal starting at ${from - 1} contains ${found.description} (${this.option}, position ${position})`,
+      this.option,
+    );
   }
 
   private digitsAt(p: number, n: number): boolean {

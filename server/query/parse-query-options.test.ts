@@ -40,6 +40,30 @@ describe('splitting and decoding', () => {
     expect(failure('%ZZ=1')).toBeInstanceOf(QuerySyntaxError);
   });
 
+  it('names an encoded lone surrogate (CESU-8), which no text value may hold', () => {
+    const e = failure("$filter=Subject eq 'a%ED%A0%80'");
+    expect(e).toMatchObject({ status: 400, target: '$filter', position: 13 });
+    expect(e.message).toBe(
+      'Malformed percent-encoding: %ED%A0%80 encodes a lone UTF-16 surrogate, which is not a Unicode character ($filter, position 13)',
+    );
+    expect(failure("$filter=Subject eq '%ed%bf%bf'").message).toContain('%ed%bf%bf encodes a lone');
+    // a pair written as two CESU-8 halves is not UTF-8 either
+    expect(failure("$filter=Subject eq '%ED%A0%BD%ED%B8%80'").message).toContain('%ED%A0%BD encodes');
+  });
+
+  it('refuses a NUL in a string literal, and lets it pass nowhere else unnoticed', () => {
+    expect(failure("$filter=contains(Subject,'Ren%00ewal')")).toMatchObject({
+      status: 400,
+      code: 'InvalidValue',
+      target: '$filter',
+      message:
+        'The string literal starting at 17 contains a NUL character (U+0000), which text values cannot contain ($filter, position 21)',
+    });
+    expect(failure("$filter=Subject in ('a', 'b%00')").code).toBe('InvalidValue');
+    expect(failure("$filter=Subject eq @p&@p='%00'").code).toBe('InvalidValue');
+    expect(failure('$filter=Subject%00eq 1')).toBeInstanceOf(QuerySyntaxError);
+  });
+
   it('ignores custom options and $-less 4.01 names', () => {
     expect(parseQueryOptions('access_token=abc&filter=whatever&!special&find=O%27Neil')).toEqual({});
   });

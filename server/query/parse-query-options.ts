@@ -78,10 +78,15 @@ function decodePart(raw: string, option: string): string {
       }
       i = end - 1;
     }
+    // CESU-8 (UTF-8 applied to UTF-16 code units) writes a surrogate as %ED%A0%80 to %ED%BF%BF:
+    // refused like a lone surrogate in a JSON body (storable-text.ts says why)
+    const surrogate = /^%ED%[AB][0-9A-F]%[89AB][0-9A-F]/i.exec(raw.slice(pos))?.[0];
     throw new QuerySyntaxError(
       option,
       pos,
-      'Malformed percent-encoding (expected % followed by two hex digits of valid UTF-8)',
+      surrogate
+        ? `Malformed percent-encoding: ${surrogate} encodes a lone UTF-16 surrogate, which is not a Unicode character`
+        : 'Malformed percent-encoding (expected % followed by two hex digits of valid UTF-8)',
     );
   }
 }

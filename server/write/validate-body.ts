@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PropertyDef } from '../model/define.ts';
 import { type EntityType, entitySets, model } from '../model/model.ts';
 import { type ErrorDetail, NotImplementedError, ODataError } from '../query/errors.ts';
+import { unstorableCharacter } from '../query/storable-text.ts';
 
 export const guidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -25,7 +26,11 @@ function schemaFor(property: PropertyDef): z.ZodType {
       schema = z.string().regex(guidPattern, 'must be a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6');
       break;
     case 'Edm.String': {
-      let s = z.string();
+      // first, so that its message is the one shown: the same rule as for URL literals
+      let s = z.string().superRefine((text, ctx) => {
+        const found = unstorableCharacter(text);
+        if (found) ctx.addIssue({ code: 'custom', message: `must not contain ${found.description}` });
+      });
       if (property.required) s = s.trim().min(1, 'must not be empty');
       // the pattern says best what is expected, so it speaks first
       if (property.pattern)
@@ -149,7 +154,7 @@ export function validateBody(type: EntityType, body: unknown, mode: 'create' | '
       }
       const parsed = schemasOfType.get(key)!.safeParse(value);
       if (!parsed.success) {
-        problem(key, `${parsed.error.issues[0]?.message ?? 'is invalid'} (got ${JSON.stringify(value)})`);
+        problem(key, `${parsed.error.issues[0]?.message ?? 'is invalid'} (got ${preview(value)})`);
         continue;
       }
       values.set(key, parsed.data);
@@ -218,4 +223,18 @@ function linkIdOf(value: unknown): string | 'deep' | undefined {
   const identity = new Set(['ID', '_Type', '_Name']);
   if (Object.keys(record).some((k) => !identity.has(k) && !k.startsWith('@'))) return 'deep';
   return record.ID.toLowerCase();
+}
+
+const PREVIEW_LENGTH = 100;
+
+/** The refused value as JSON for a message, cut short: an error need not echo a megabyte back. */
+function preview(value: unknown): string {
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    // JSON.stringify recurses: a value nested deeper than the stack allows cannot be shown
+    return 'a value nested too deeply to show';
+  }
+  return json.length > PREVIEW_LENGTH ? `${json.slice(0, PREVIEW_LENGTH)}...` : json;
 }

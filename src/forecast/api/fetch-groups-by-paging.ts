@@ -1,10 +1,12 @@
 // The forecast's groups without $apply (the hosted CRM has none): every matching opportunity
 // listed with only the fields the sums need, page by page along @odata.nextLink, then grouped
 // here exactly as the service's groupby would.
+
+import { type AmountRow, groupRows } from '../../api/amount-group';
 import { sets } from '../../api/entities';
 import { odata } from '../../api/odata-client';
 import { allOf, byId } from '../../api/odata-filter';
-import { type AmountRow, type ForecastGroups, groupRows } from './amount-group';
+import type { ForecastGroups } from './forecast-groups';
 import type { ForecastScope } from './forecast-scope';
 
 type Link = { ID: string } | null | undefined;

@@ -11,9 +11,9 @@ import { sets } from '../../api/entities';
 import type { ODataFilter } from '../../api/odata-filter';
 import { toODataFilter } from '../../filters/filter-model';
 import { saveSettings } from '../../lib/settings-store';
-import type { ForecastGroups } from './amount-group';
 import { fetchGroupsByPaging } from './fetch-groups-by-paging';
 import { fetchGroupsViaApply } from './fetch-groups-via-apply';
+import type { ForecastGroups } from './forecast-groups';
 
 let server: RunningServer;
 let pipelineId: string;

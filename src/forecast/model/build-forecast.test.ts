@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { AmountGroup } from '../../api/amount-group';
 import type { PhaseOption } from '../../api/lookup-queries';
-import type { AmountGroup, ForecastGroups } from '../api/amount-group';
+import type { ForecastGroups } from '../api/forecast-groups';
 import { buildForecast, type ForecastContext } from './build-forecast';
 import { converted, singleCurrency } from './money-view';
 

@@ -1,8 +1,9 @@
 // From the groups to what the forecast shows: the rows of each chart and table, the totals,
 // the win rate. Pure, so both data paths and every view share one tested computation.
+import type { AmountGroup } from '../../api/amount-group';
 import type { PhaseOption, PipelineOption, RepOption } from '../../api/lookup-queries';
 import { repName } from '../../api/lookup-queries';
-import type { AmountGroup, ForecastGroups } from '../api/amount-group';
+import type { ForecastGroups } from '../api/forecast-groups';
 import type { BoardLink } from './board-link';
 import type { MoneyView } from './money-view';
 import { bucketOf, monthBuckets } from './month-buckets';

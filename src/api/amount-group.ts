@@ -1,6 +1,7 @@
-// The forecast's raw material: amounts of opportunities summed per key and currency. The $apply
-// path gets these from the service, the paging path computes them from a narrow listing; both
-// end in `normalizeGroups`, so the two can be compared number for number.
+// Amounts of opportunities summed per key and currency: what the forecast charts and the board's
+// column totals are made of. The $apply path gets these from the service (sumsViaApply), the
+// paging path computes them from a narrow listing (groupRows); both end in `normalizeGroups`,
+// so the two can be compared number for number.
 
 export interface AmountGroup {
   /** the grouping value: a record ID, a day, or null when the opportunity has none */
@@ -9,19 +10,6 @@ export interface AmountGroup {
   count: number;
   estimated: number;
   weighted: number;
-}
-
-export interface ForecastGroups {
-  /** open opportunities of every pipeline, per pipeline */
-  byPipeline: AmountGroup[];
-  /** open opportunities of the pipeline on screen, per phase */
-  byPhase: AmountGroup[];
-  /** open opportunities of the pipeline, per expected order day (`YYYY-MM-DD`) */
-  byDay: AmountGroup[];
-  /** open opportunities of the pipeline, per sales rep */
-  byRep: AmountGroup[];
-  /** closed opportunities of the pipeline, per (won or lost) phase */
-  closedByPhase: AmountGroup[];
 }
 
 // Money is shown to the cent at most; rounding here hides the last-bit differences between

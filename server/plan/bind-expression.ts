@@ -158,13 +158,22 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
         return { kind: 'arith', type: 'number', op: e.op, left, right };
       }
       case 'in': {
+        // `x in (a, b)` means `x eq a or x eq b`: each item gets eq's promotions and type checks
         const left = bind(e.left, sc);
-        const list = e.list.map((item) => {
+        const pairs = e.list.map((item) => {
           const bound = bind(item, sc);
           if (bound.kind !== 'literal') throw fail('The list of the in operator takes literal values only');
-          return coerceLiteral(bound, left, e.pos);
+          return comparable(left, bound, `the item at position ${item.pos} of in`);
         });
-        return { kind: 'in', type: 'boolean', left, list };
+        if (left.kind === 'literal') {
+          // nothing to look up: known here, and exact where items promote the left side differently
+          const value = pairs.some(
+            ({ left: l, right: r }) => l.kind === 'literal' && r.kind === 'literal' && l.value === r.value,
+          );
+          return { kind: 'literal', type: 'boolean', value };
+        }
+        // the left side is no literal, so no item changed it
+        return { kind: 'in', type: 'boolean', left, list: pairs.map((pair) => pair.right) };
       }
       case 'not': {
         const operand = bind(e.operand, sc);
@@ -217,29 +226,35 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
     );
   };
 
-  const bindComparison = (op: ComparisonOp, left: BoundExpr, right: BoundExpr, pos: number): BoundExpr => {
-    if (right.kind === 'literal') right = coerceLiteral(right, left, pos);
-    if (left.kind === 'literal') left = coerceLiteral(left, right, pos);
+  /** Two sides that may be compared, after the promotions of literals: the checks of eq and in. */
+  const comparable = (left: BoundExpr, right: BoundExpr, where: string) => {
+    if (right.kind === 'literal') right = coerceLiteral(right, left, where);
+    if (left.kind === 'literal') left = coerceLiteral(left, right, where);
     const l = left.type;
     const r = right.type;
     if (l !== 'null' && r !== 'null' && l !== r) {
-      throw fail(`Cannot compare ${edmName[l]} with ${edmName[r]} (${op} at position ${pos})`);
+      throw fail(`Cannot compare ${edmName[l]} with ${edmName[r]} (${where})`);
     }
-    if (op !== 'eq' && op !== 'ne' && (l === 'boolean' || r === 'boolean')) {
+    return { left, right };
+  };
+
+  const bindComparison = (op: ComparisonOp, left: BoundExpr, right: BoundExpr, pos: number): BoundExpr => {
+    const sides = comparable(left, right, `${op} at position ${pos}`);
+    if (op !== 'eq' && op !== 'ne' && (sides.left.type === 'boolean' || sides.right.type === 'boolean')) {
       throw fail(`Edm.Boolean values can only be compared with eq and ne, not ${op}`);
     }
-    return { kind: 'compare', type: 'boolean', op, left, right };
+    return { kind: 'compare', type: 'boolean', op, ...sides };
   };
 
   /** Lets a literal take the type of the value it is compared with, where OData promotes. */
-  const coerceLiteral = (literal: Extract<BoundExpr, { kind: 'literal' }>, other: BoundExpr, pos: number) => {
+  const coerceLiteral = (literal: Extract<BoundExpr, { kind: 'literal' }>, other: BoundExpr, where: string) => {
     if (literal.type === 'date' && other.type === 'datetime') {
       return { ...literal, type: 'datetime' as const, value: `${literal.value}T00:00:00.000Z` };
     }
     if (literal.type === 'string' && other.type === 'guid') {
       const guid = String(literal.value).toLowerCase();
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(guid)) {
-        throw fail(`'${literal.value}' at position ${pos} is not a GUID`);
+        throw fail(`'${literal.value}' is not a GUID (${where})`);
       }
       return { ...literal, type: 'guid' as const, value: guid };
     }

@@ -103,7 +103,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       case 'negate':
         return sql`(- ${value(e.operand)})`;
       case 'in':
-        return sql`(${value(e.left)} IN (${sql.join(e.list.map((item) => value(item, e.left)))}))`;
+        return inList(e);
       case 'call':
         return call(e);
       case 'lambda': {
@@ -141,6 +141,19 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       return truth(false);
     }
     return sql`(${value(left, right)} ${sql.raw(comparisonSql[op])} ${value(right, left)})`;
+  };
+
+  // `x in (a, null)` means `x eq a or x eq null`, and SQL's IN never matches a NULL; an empty
+  // list (which OData's grammar allows) matches nothing, and PostgreSQL has no `IN ()`
+  const inList = (e: Extract<BoundExpr, { kind: 'in' }>): Sql => {
+    const values = e.list.filter((item) => !(item.kind === 'literal' && item.value === null));
+    const tests: Sql[] = [];
+    if (values.length > 0) {
+      tests.push(sql`(${value(e.left)} IN (${sql.join(values.map((item) => value(item, e.left)))}))`);
+    }
+    if (values.length < e.list.length) tests.push(sql`(${value(e.left)} IS NULL)`);
+    if (tests.length === 0) return truth(false);
+    return tests.length === 1 ? tests[0] : sql`(${sql.join(tests, sql` OR `)})`;
   };
 
   const call = (e: Extract<BoundExpr, { kind: 'call' }>): Sql => {

@@ -1,7 +1,7 @@
 import type { InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { BoardCard, ColumnPage } from './board-card';
-import { insertCard, movedCard, removeCard } from './move-in-cache';
+import { addToSums, insertCard, movedCard, moveInSums, removeCard } from './move-in-cache';
 
 const card = (ID: string, SortIndex: number): BoardCard =>
   ({
@@ -55,5 +55,36 @@ describe('optimistic cache changes', () => {
       IsClosed: true,
       SortIndex: 5,
     });
+  });
+});
+
+describe('optimistic column sums', () => {
+  const deal = { ...card('a', 1), Currency: 'USD', EstimatedAmount: 1000.1, WeightedAmount: 100.01 };
+  const sums = [
+    { key: 'lead', currency: 'EUR', count: 2, estimated: 3000, weighted: 300 },
+    { key: 'lead', currency: 'USD', count: 2, estimated: 1500.1, weighted: 150.01 },
+    { key: 'qualified', currency: 'EUR', count: 1, estimated: 500, weighted: 100 },
+  ];
+
+  it('moves a card\'s amounts from its phase and currency to the new phase, at its new weight', () => {
+    const moved = { ...deal, Probability: 20, WeightedAmount: 200.02 };
+    expect(moveInSums(sums, deal, 'lead', moved, 'qualified')).toEqual([
+      { key: 'lead', currency: 'EUR', count: 2, estimated: 3000, weighted: 300 },
+      { key: 'lead', currency: 'USD', count: 1, estimated: 500, weighted: 50 },
+      { key: 'qualified', currency: 'EUR', count: 1, estimated: 500, weighted: 100 },
+      { key: 'qualified', currency: 'USD', count: 1, estimated: 1000.1, weighted: 200.02 },
+    ]);
+  });
+
+  it('drops a group its last card leaves, and leaves the sums alone for a card they never had', () => {
+    const one = [{ key: 'lead', currency: 'USD', count: 1, estimated: 1000.1, weighted: 100.01 }];
+    expect(addToSums(one, 'lead', deal, -1)).toEqual([]);
+    expect(addToSums(one, 'qualified', deal, -1)).toBe(one);
+  });
+
+  it('moving there and back gives the same sums', () => {
+    const moved = { ...deal, Probability: 20, WeightedAmount: 200.02 };
+    const there = moveInSums(sums, deal, 'lead', moved, 'qualified');
+    expect(moveInSums(there, moved, 'qualified', deal, 'lead')).toEqual(sums);
   });
 });

@@ -1,8 +1,8 @@
 // The optimistic half of a move: what the board shows between the drop and the server's answer.
 import type { InfiniteData } from '@tanstack/react-query';
+import { type AmountGroup, normalizeGroups } from '../../api/amount-group';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { type BoardCard, type ColumnPage, compareCards } from './board-card';
-import type { TotalsRow } from './column-totals-query';
 
 /** The probability the server will give a card moved to `phase` (it follows the phase). */
 export function probabilityIn(phase: PhaseOption): number {
@@ -67,14 +67,41 @@ export function replaceCard(data: InfiniteData<ColumnPage>, card: Partial<BoardC
   };
 }
 
-export function moveTotalsRow(rows: TotalsRow[], card: BoardCard, to: PhaseOption): TotalsRow[] {
-  return rows.map((row) =>
-    row.ID === card.ID
-      ? {
-          ...row,
-          Phase: { ID: to.ID },
-          WeightedAmount: ((row.EstimatedAmount ?? 0) * probabilityIn(to)) / 100,
-        }
-      : row,
-  );
+/**
+ * Adds a card's amounts to the sums of a phase (`sign` 1), or takes them out (-1). A group
+ * left without opportunities goes; a card taken out of a group the sums do not have (they were
+ * loaded before the card existed) changes nothing.
+ */
+export function addToSums(
+  groups: AmountGroup[],
+  phaseId: string,
+  card: BoardCard,
+  sign: 1 | -1,
+): AmountGroup[] {
+  const at = groups.findIndex((g) => g.key === phaseId && g.currency === card.Currency);
+  if (at < 0) {
+    if (sign < 0) return groups;
+    const group = { key: phaseId, currency: card.Currency, count: 0, estimated: 0, weighted: 0 };
+    return addToSums(normalizeGroups([...groups, group]), phaseId, card, sign);
+  }
+  const group = groups[at];
+  const changed = {
+    ...group,
+    count: group.count + sign,
+    estimated: group.estimated + sign * (card.EstimatedAmount ?? 0),
+    weighted: group.weighted + sign * (card.WeightedAmount ?? 0),
+  };
+  const next = [...groups];
+  if (changed.count > 0) next[at] = changed;
+  else next.splice(at, 1);
+  return normalizeGroups(next);
 }
+
+/** The sums after `card` left `fromPhaseId` and arrived, as `moved`, in `toPhaseId`. */
+export const moveInSums = (
+  groups: AmountGroup[],
+  card: BoardCard,
+  fromPhaseId: string,
+  moved: BoardCard,
+  toPhaseId: string,
+) => addToSums(addToSums(groups, fromPhaseId, card, -1), toPhaseId, moved, 1);

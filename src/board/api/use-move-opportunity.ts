@@ -1,14 +1,14 @@
 // Drag-and-drop's write: PATCH the phase and SortIndex, with the card moved at once and put
 // back when the server refuses. The ETag guards against overwriting someone else's change.
 import { type InfiniteData, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AmountGroup } from '../../api/amount-group';
 import { sets } from '../../api/entities';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { link, odata } from '../../api/odata-client';
 import { describeError, ODataRequestError } from '../../api/odata-error';
 import { queryKeys } from '../../api/query-keys';
 import type { BoardCard, ColumnPage } from './board-card';
-import type { TotalsRow } from './column-totals-query';
-import { holdsCard, insertCard, movedCard, moveTotalsRow, removeCard, replaceCard } from './move-in-cache';
+import { holdsCard, insertCard, movedCard, moveInSums, removeCard, replaceCard } from './move-in-cache';
 
 export interface MoveVariables {
   pipelineId: string;
@@ -74,8 +74,8 @@ export function useMoveOpportunity(onFailure: (message: string) => void) {
         });
       }
       if (phaseChanges) {
-        queryClient.setQueriesData<TotalsRow[]>({ queryKey: [...boardKey, 'totals'] }, (rows) =>
-          rows ? moveTotalsRow(rows, variables.card, variables.to) : rows,
+        queryClient.setQueriesData<AmountGroup[]>({ queryKey: [...boardKey, 'totals'] }, (groups) =>
+          groups ? moveInSums(groups, variables.card, variables.fromPhaseId, card, variables.to.ID) : groups,
         );
       }
       return { snapshot };

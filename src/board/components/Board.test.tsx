@@ -1,7 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeService } from '../../test/fake-service';
+import { odata } from '../../api/odata-client';
+import { fakeService, type RecordedRequest } from '../../test/fake-service';
 import { renderWithClient } from '../../test/render-with-client';
 import { Board } from './Board';
 import { dragInstructionsId } from './drag-instructions-id';
@@ -45,11 +46,49 @@ const card = (n: number, phase: string, extra: object = {}) => ({
 
 const cards = [card(1, lead.ID), card(2, lead.ID, { Currency: 'USD' }), card(3, won.ID, { IsClosed: true })];
 
+/** Our service's $metadata advertises $apply (the fake service answers JSON only). */
+const advertiseApply = () =>
+  vi
+    .spyOn(odata, 'metadata')
+    .mockResolvedValue(
+      '<EntityContainer Name="Default"><Annotation Term="Aggregation.ApplySupported"/></EntityContainer>',
+    );
+
+/** What `groupby((Phase/ID,Currency),aggregate(...))` answers over the fake's opportunities. */
+function applyGroups(opportunities: typeof cards) {
+  const groups = new Map<string, Record<string, unknown>>();
+  for (const o of opportunities) {
+    const key = `${o.phase} ${o.Currency}`;
+    const group = groups.get(key) ?? {
+      Phase: { ID: o.phase },
+      Currency: o.Currency,
+      Estimated: 0,
+      Weighted: 0,
+      Count: 0,
+    };
+    groups.set(key, {
+      ...group,
+      Estimated: (group.Estimated as number) + o.EstimatedAmount,
+      Weighted: (group.Weighted as number) + o.WeightedAmount,
+      Count: (group.Count as number) + 1,
+    });
+  }
+  return [...groups.values()];
+}
+
+/** Answers to $apply wait for this: a test can hold back the refetch that follows a move. */
+let totalsGate = Promise.resolve();
+
 function serve(opportunities = cards, phases = [lead, won], routes: Parameters<typeof fakeService>[0] = {}) {
   return fakeService({
     ...routes,
     'GET /v1/odata/Datastore_Phase_ActivitySalesOpportunity': () => ({ body: { value: phases } }),
     'GET /v1/odata/Activity_SalesOpportunity': (request) => {
+      if (request.url.searchParams.has('$apply')) {
+        // what the sums were when asked, however long the answer takes
+        const value = applyGroups(opportunities);
+        return totalsGate.then(() => ({ body: { value } }));
+      }
       const filter = request.url.searchParams.get('$filter') ?? '';
       const rows = opportunities.filter(
         (o) => !filter.includes('Phase/ID') || filter.includes(`Phase/ID eq ${o.phase}`),
@@ -60,6 +99,7 @@ function serve(opportunities = cards, phases = [lead, won], routes: Parameters<t
 }
 
 afterEach(() => {
+  totalsGate = Promise.resolve();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
@@ -87,6 +127,26 @@ describe('Board', () => {
     expect(sums).toHaveTextContent('€1,000');
     expect(sums).not.toHaveTextContent('3,000');
     expect(within(leadColumn).getByText('2')).toBeInTheDocument();
+  });
+
+  it('gets the totals from one grouped request where the service advertises $apply', async () => {
+    advertiseApply();
+    const { requests } = serve();
+    renderWithClient(<Board pipelineId={pipelineId} filter={{}} staleDays={14} onOpen={() => {}} />);
+    const leadColumn = await screen.findByRole('region', { name: /^Lead/ });
+    const sums = within(leadColumn).getByTestId('column-sums');
+    await waitFor(() => expect(sums).toHaveTextContent('US$2,000'));
+    expect(sums).toHaveTextContent('€1,000');
+    expect(within(leadColumn).getByRole('banner')).toHaveTextContent(/^Lead2 opportunities/);
+    const wonColumn = screen.getByRole('region', { name: /^Won/ });
+    expect(within(wonColumn).getByRole('banner')).toHaveTextContent(/^Won1 opportunities/);
+    const listings = requests.filter((r) => r.url.pathname.endsWith('/Activity_SalesOpportunity'));
+    // one grouped request beside the column pages, and no listing of the whole pipeline
+    expect(listings.filter((r) => r.url.searchParams.has('$apply'))).toHaveLength(1);
+    expect(listings.filter((r) => !r.url.searchParams.has('$apply'))).toHaveLength(2);
+    expect(listings.every((r) => r.url.searchParams.has('$apply') || r.url.searchParams.has('$top'))).toBe(
+      true,
+    );
   });
 
   it('opens a card with Enter', async () => {
@@ -200,13 +260,15 @@ describe('Board cards far from the visible part of a column', () => {
   const leadCards = [1, 2, 3, 4].map((n) => card(n, lead.ID));
   const instructions = /^To move this opportunity, press Space/;
 
-  async function renderBoard() {
+  async function renderBoard(patch?: (request: RecordedRequest) => Promise<void>) {
     vi.stubGlobal('IntersectionObserver', StubIntersectionObserver);
+    advertiseApply();
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(fakeLayout);
     // the service's rows, which a PATCH changes
     const opportunities = leadCards.map((c) => ({ ...c }));
     const service = serve(opportunities, [lead, qualified, won], {
-      'PATCH /v1/odata/Activity_SalesOpportunity': (request) => {
+      'PATCH /v1/odata/Activity_SalesOpportunity': async (request) => {
+        await patch?.(request);
         const row = opportunities.find((o) => decodeURIComponent(request.url.pathname).includes(o.ID))!;
         const { SortIndex, Phase } = request.body as { SortIndex: number; Phase?: { ID: string } };
         Object.assign(row, { SortIndex, phase: Phase?.ID ?? row.phase });
@@ -286,5 +348,48 @@ describe('Board cards far from the visible part of a column', () => {
     const qualifiedColumn = screen.getByRole('region', { name: /^Qualified/ });
     expect(await within(qualifiedColumn).findByRole('article', { name: 'Deal 4' })).toBeInTheDocument();
     expect(within(leadColumn).queryByRole('article', { name: 'Deal 4' })).toBeNull();
+  });
+
+  /** A keyboard drag of a card to the next column to the right. */
+  async function dropOnNextColumn(leadColumn: HTMLElement, subject: string) {
+    act(() => within(leadColumn).getByRole('article', { name: subject }).focus());
+    await userEvent.keyboard('[Space]');
+    await waitFor(() => expect(isDragging(subject)).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await userEvent.keyboard('[ArrowRight]');
+    await waitFor(() => expect(screen.getByText(`${subject} is over Qualified.`)).toBeInTheDocument());
+    await userEvent.keyboard('[Space]');
+  }
+
+  const header = (column: HTMLElement) => within(column).getByRole('banner');
+
+  it('keep their column totals right through a drop: at once, and back when the server refuses it', async () => {
+    let refuse: () => void = () => {};
+    const { leadColumn } = await renderBoard(
+      () =>
+        new Promise((_, reject) => {
+          refuse = () => reject(new Error('refused'));
+        }),
+    );
+    const qualifiedColumn = screen.getByRole('region', { name: /^Qualified/ });
+    await waitFor(() =>
+      expect(header(leadColumn)).toHaveTextContent('4 opportunities€10,000weighted €1,000'),
+    );
+    expect(header(qualifiedColumn)).toHaveTextContent('0 opportunities10% probability');
+
+    await dropOnNextColumn(leadColumn, 'Deal 4');
+    // while the PATCH is on its way
+    await waitFor(() =>
+      expect(header(qualifiedColumn)).toHaveTextContent('1 opportunities€4,000weighted €400'),
+    );
+    expect(header(leadColumn)).toHaveTextContent('3 opportunities€6,000weighted €600');
+
+    // the refetch that follows is held back: what shows next is the rollback
+    totalsGate = new Promise(() => {});
+    refuse();
+    await waitFor(() =>
+      expect(header(leadColumn)).toHaveTextContent('4 opportunities€10,000weighted €1,000'),
+    );
+    expect(header(qualifiedColumn)).toHaveTextContent('0 opportunities10% probability');
   });
 });

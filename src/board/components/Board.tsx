@@ -27,7 +27,7 @@ import { ErrorState, Skeleton } from '../../ui/StateViews';
 import { showToast } from '../../ui/toast-store';
 import type { BoardCard, ColumnPage } from '../api/board-card';
 import { columnQuery } from '../api/column-query';
-import { columnTotalsQuery, type TotalsRow, totalsByPhase } from '../api/column-totals-query';
+import { useColumnTotals } from '../api/column-totals-query';
 import { movedCard } from '../api/move-in-cache';
 import { type MoveVariables, useMoveOpportunity } from '../api/use-move-opportunity';
 import { noPendingIds, usePendingMoves } from '../api/use-pending-moves';
@@ -47,8 +47,6 @@ const collisionDetection: CollisionDetection = (args) => {
   if (within.length) return within;
   return closestCorners(args);
 };
-
-const totalsPerPhase = (rows: TotalsRow[]) => Object.fromEntries(totalsByPhase(rows));
 
 // Droppables are measured while a drag is on, not always: with `Always`, ending a drag
 // re-measured all ~250 cards (a layout read and a walk up the scroll parents each) inside the
@@ -75,9 +73,7 @@ export function Board({
 }) {
   const queryClient = useQueryClient();
   const phases = useQuery(phasesQuery(pipelineId));
-  // A plain object per phase, so the query's structural sharing keeps the totals of every
-  // column a move does not touch identical, and their headers are not re-rendered.
-  const totalsQuery = useQuery({ ...columnTotalsQuery(pipelineId, filter), select: totalsPerPhase });
+  const totalsQuery = useColumnTotals(pipelineId, filter);
   const totals = totalsQuery.data;
   const pending = usePendingMoves();
   // The app passes a new function on each of its renders; the cards need one that never changes.

@@ -26,6 +26,11 @@ export interface Store {
    * load calls it between batches, or plans made for an empty table slow it down 5-fold.
    */
   optimize(): Promise<void>;
+  /**
+   * Makes the planner's statistics exact (every row read): after a bulk load or a large change,
+   * so that no plan rests on a sample's guess.
+   */
+  refreshStatistics(): Promise<void>;
   /** runs work in one transaction; a thrown error rolls all of it back */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -35,7 +40,7 @@ export const defaultDatabaseUrl = 'data/dealdeck.db';
 
 export interface StoreOptions {
   /** called with every SQL statement run, e.g. to count queries in tests */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);

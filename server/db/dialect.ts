@@ -47,6 +47,8 @@ export interface SqlDialect {
     alias: string,
     text: string,
   ): RawBuilder<unknown> | undefined;
+  /** the rowids of those candidates, a query of its own (to count them) */
+  substringMatches(table: string, column: string, text: string): RawBuilder<unknown> | undefined;
 }
 
 /** Columns with a substring index, for case-insensitive contains/startswith/endswith at scale. */
@@ -114,13 +116,17 @@ export const sqliteDialect: SqlDialect = {
   evaluationErrorOf: () => undefined,
   numberValue: (value) => sql.val(value),
   substringCandidates(table, column, alias, text) {
+    const matches = this.substringMatches(table, column, text);
+    return matches && sql`${sql.ref(`${alias}.rowid`)} IN (${matches})`;
+  },
+  substringMatches(table, column, text) {
     // trigrams need three characters; a shorter text scans as before
     if ([...text].length < 3 || !substringIndexes.some((i) => i.table === table && i.column === column)) {
       return undefined;
     }
     const index = substringIndexTable(table, column);
     const phrase = `"${text.replaceAll('"', '""')}"`;
-    return sql`${sql.ref(`${alias}.rowid`)} IN (SELECT rowid FROM ${sql.table(index)} WHERE ${sql.table(index)} MATCH ${phrase})`;
+    return sql`SELECT rowid FROM ${sql.table(index)} WHERE ${sql.table(index)} MATCH ${phrase}`;
   },
 };
 
@@ -176,6 +182,7 @@ export const postgresDialect: SqlDialect = {
   // without the cast PostgreSQL types the parameter after its neighbour: 2.5 would be an integer
   numberValue: (value) => sql`CAST(${value} AS double precision)`,
   substringCandidates: () => undefined,
+  substringMatches: () => undefined,
 };
 
 /** Escapes LIKE wildcards so that '%' and '_' in user input match literally. */

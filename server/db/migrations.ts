@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { tableColumns, tables } from '../model/model.ts';
 import type { Store } from './database.ts';
 import { substringIndexes, substringIndexTable } from './dialect.ts';
-import { indexStatements, tableStatements } from './schema.ts';
+import { indexStatements, queryIndexStatements, tableStatements } from './schema.ts';
 
 export interface Migration {
   version: number;
@@ -55,6 +55,15 @@ export const migrations: Migration[] = [
           `INSERT INTO "${index}"("${index}") VALUES ('rebuild')`,
         ]);
       }
+    },
+  },
+  {
+    version: 5,
+    name: 'indexes shaped like the queries: (column, ID), the board column and its totals',
+    up: async (store) => {
+      await run(store, queryIndexStatements());
+      // new indexes have no statistics yet: a plan made without them is a guess
+      await store.refreshStatistics();
     },
   },
 ];

@@ -1,5 +1,5 @@
 // PostgreSQL through a pg pool: several service instances can share one database.
-import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ArrayRows, Db, Store, StoreOptions } from './database.ts';
 import { postgresDialect } from './dialect.ts';
@@ -29,7 +29,7 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
   const { onQuery } = options;
   const db: Db = new Kysely({
     dialect: new PostgresDialect({ pool }),
-    log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
+    log: onQuery ? (event) => onQuery(event.query.sql, event.query.parameters) : undefined,
   });
   const store = (kysely: Db, inTransaction: boolean): Store => ({
     db: kysely,
@@ -42,7 +42,7 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
           return { columns, rows: result.rows.map((row) => columns.map((c) => row[c])) };
         }
       : async (query: CompiledQuery): Promise<ArrayRows> => {
-          onQuery?.(query.sql);
+          onQuery?.(query.sql, query.parameters);
           const result = await pool.query({
             text: query.sql,
             values: query.parameters as unknown[],
@@ -53,6 +53,9 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
     // autovacuum keeps PostgreSQL's statistics
     optimize: async () => {},
+    refreshStatistics: async () => {
+      await sql`ANALYZE`.execute(kysely);
+    },
     close: () => kysely.destroy(),
   });
   return store(db, false);

@@ -41,11 +41,11 @@ export function openSqliteStore(url: string, options: StoreOptions = {}): Store 
   };
   const db: Db = new Kysely({
     dialect: new SqliteDialect({ database: cachingDatabase }),
-    log: onQuery ? (event) => onQuery(event.query.sql) : undefined,
+    log: onQuery ? (event) => onQuery(event.query.sql, event.query.parameters) : undefined,
   });
   const statements = new Map<string, { statement: Database.Statement; columns: string[] }>();
   const runArrays = (query: CompiledQuery): ArrayRows => {
-    onQuery?.(query.sql);
+    onQuery?.(query.sql, query.parameters);
     let prepared = statements.get(query.sql);
     if (!prepared) {
       const statement = sqlite.prepare(query.sql).raw(true);
@@ -83,6 +83,15 @@ export function openSqliteStore(url: string, options: StoreOptions = {}): Store 
           }),
     optimize: async () => {
       sqlite.pragma('optimize = 0x10002');
+    },
+    refreshStatistics: async () => {
+      const limit = sqlite.pragma('analysis_limit', { simple: true });
+      sqlite.pragma('analysis_limit = 0');
+      try {
+        sqlite.exec('ANALYZE');
+      } finally {
+        sqlite.pragma(`analysis_limit = ${Number(limit)}`);
+      }
     },
     close: () => kysely.destroy(),
   });

@@ -47,6 +47,11 @@ export interface ExpressionContext {
   dialect: SqlDialect;
   /** the time `now()` means, fixed per request */
   now: string;
+  /**
+   * Conditions whose index the plan must not search (plan-access.ts): SQLite's unary `+` on
+   * the column, or no substring index; the test itself stays the same.
+   */
+  keepOutOfIndex?: ReadonlySet<BoundExpr>;
 }
 
 export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
@@ -124,6 +129,10 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
     }
   };
 
+  /** a side of a condition as written, or with `+` when its index is to stay out of the plan */
+  const side = (condition: BoundExpr, e: BoundExpr, like?: BoundExpr): Sql =>
+    ctx.keepOutOfIndex?.has(condition) && e.kind === 'column' ? sql`(+${value(e, like)})` : value(e, like);
+
   const comparison = (e: Extract<BoundExpr, { kind: 'compare' }>): Sql => {
     const { op, left, right } = e;
     const leftNull = left.kind === 'literal' && left.value === null;
@@ -140,7 +149,39 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
     } else if (leftNull || rightNull) {
       return truth(false);
     }
-    return sql`(${value(left, right)} ${sql.raw(comparisonSql[op])} ${value(right, left)})`;
+    const through = left.kind === 'column' && left.path.length > 0 ? left : right;
+    if (through.kind === 'column' && through.path.length > 0 && through.column !== 'ID') {
+      const compare = (ref: Sql) =>
+        through === left
+          ? sql`(${ref} ${sql.raw(comparisonSql[op])} ${value(right, left)})`
+          : sql`(${value(left, right)} ${sql.raw(comparisonSql[op])} ${ref})`;
+      return linkedMatch(e, through.scope.alias, through.path, through.column, compare);
+    }
+    return sql`(${side(e, left, right)} ${sql.raw(comparisonSql[op])} ${side(e, right, left)})`;
+  };
+
+  /**
+   * A condition on a linked record's column, e.g. `Phase/Code eq 'Won'`, as the keys of the
+   * records that pass it: `PhaseID IN (SELECT ID FROM datastore WHERE Code = 'Won')`. The same
+   * rows as comparing each row's looked-up value (a row without the link passes neither), but
+   * the link's index can find them instead of a lookup per row.
+   */
+  const linkedMatch = (
+    condition: BoundExpr,
+    alias: string,
+    path: Reference[],
+    column: string,
+    compare: (ref: Sql) => Sql,
+    depth = 1,
+  ): Sql => {
+    const [link, ...rest] = path;
+    const linked = `${alias.replace(/_k\d+$/, '')}_k${depth}`;
+    const inner = rest.length
+      ? linkedMatch(condition, linked, rest, column, compare, depth + 1)
+      : compare(sql.ref(`${linked}.${column}`));
+    const key = sql.ref(`${alias}.${link.column}`);
+    const keySql = depth === 1 && ctx.keepOutOfIndex?.has(condition) ? sql`(+${key})` : key;
+    return sql`(${keySql} IN (SELECT ${sql.ref(`${linked}.ID`)} FROM ${sql.table(model.get(link.target)!.table)} AS ${sql.id(linked)} WHERE ${inner}))`;
   };
 
   // `x in (a, null)` means `x eq a or x eq null`, and SQL's IN never matches a NULL; an empty
@@ -149,7 +190,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
     const values = e.list.filter((item) => !(item.kind === 'literal' && item.value === null));
     const tests: Sql[] = [];
     if (values.length > 0) {
-      tests.push(sql`(${value(e.left)} IN (${sql.join(values.map((item) => value(item, e.left)))}))`);
+      tests.push(sql`(${side(e, e.left)} IN (${sql.join(values.map((item) => value(item, e.left)))}))`);
     }
     if (values.length < e.list.length) tests.push(sql`(${value(e.left)} IS NULL)`);
     if (tests.length === 0) return truth(false);
@@ -176,7 +217,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
         const match = dialect.ilike(value(a), pattern);
         // a substring index narrows the candidates; the LIKE above stays the exact test
         const candidates =
-          a.kind === 'column' && a.path.length === 0
+          a.kind === 'column' && a.path.length === 0 && !ctx.keepOutOfIndex?.has(e)
             ? dialect.substringCandidates(a.scope.type.table, a.column, a.scope.alias, b.value)
             : undefined;
         return candidates ? sql`(${candidates} AND ${match})` : match;

@@ -4,6 +4,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { type EntityType, model } from '../model/model.ts';
+import { commonConditions } from '../plan/plan-access.ts';
 import type { ExpandPlan, ReadPlan } from '../plan/plan-read.ts';
 import { type ExpressionContext, expressionSql } from './expression-sql.ts';
 
@@ -89,9 +90,12 @@ export async function selectRows(
   const { plan } = query;
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
+  // a page: which index leads to it is chosen from the data (plan-access.ts)
+  const pageCtx =
+    query.limit !== undefined ? { ...ctx, keepOutOfIndex: await commonConditions(store, plan, ctx) } : ctx;
   const rows = await run(
     store,
-    sql`SELECT ${selectList(plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, query.where))} ORDER BY ${orderSql(plan, ctx)}${limit}${offset}`,
+    sql`SELECT ${selectList(plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`,
   );
   await loadExpansions(store, plan, rows, ctx);
   return rows;

@@ -1,10 +1,20 @@
 // Opens the database, prepares it and serves the app: used by `npm start` and by the tests.
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openStore, type Store } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { seedIfEmpty } from './demo/seed.ts';
-import { apiBasePath, createApp } from './http/app.ts';
+import { apiBasePath, createApp, maxUrlBytes, urlTooLong } from './http/app.ts';
+import { jsonContentType } from './http/odata-handler.ts';
+import { ODataError } from './query/errors.ts';
+
+/**
+ * Most bytes of request line and headers Node reads (its `maxHeaderSize`; README, Limits):
+ * room for a URL at the limit of app.ts and 16 KiB of headers, so that a URL a little over its
+ * limit reaches the app and gets the exact 414 there.
+ */
+export const maxHeadBytes = 32 * 1024;
 
 export interface ServerOptions {
   databaseUrl: string;
@@ -15,7 +25,7 @@ export interface ServerOptions {
   demoSize?: number;
   apiToken?: string;
   staticDir?: string;
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
 export interface RunningServer {
@@ -34,9 +44,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const app = createApp({ store, apiToken: options.apiToken, staticDir: options.staticDir });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: options.port ?? 0,
+        hostname: host,
+        serverOptions: { maxHeaderSize: maxHeadBytes },
+      },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
+  server.on('clientError', answerClientError);
   const { port } = server.address() as AddressInfo;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -48,4 +67,77 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await store.close();
     },
   };
+}
+
+/** What Node's HTTP parser reports with a 'clientError' (see Node's http docs). */
+interface ClientError extends Error {
+  code?: string;
+  reason?: string;
+  /** the chunk being parsed when the error struck, and how far into it */
+  rawPacket?: Buffer;
+  bytesParsed?: number;
+}
+
+/**
+ * Requests Node's parser refuses before the app sees them: an OData error body instead of
+ * Node's bare status line, then the connection closes (the parser cannot go on).
+ */
+function answerClientError(error: ClientError, socket: Socket) {
+  const response = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const refusal = refusalOf(error);
+  const body = JSON.stringify(refusal.toBody());
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n` +
+      `Content-Type: ${jsonContentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `OData-Version: 4.0\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+function refusalOf(error: ClientError): ODataError {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW': {
+      const line = overflowedLine(error);
+      if (line === 'request line') return urlTooLong();
+      const limits = `URLs may have ${maxUrlBytes} bytes, the request line and headers together ${maxHeadBytes}`;
+      return line === 'header'
+        ? new ODataError(431, 'RequestHeaderFieldsTooLarge', `The request headers are too large: ${limits}`)
+        : new ODataError(414, 'URITooLong', `The URL (or a header) is too long: ${limits}`);
+    }
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ODataError(408, 'RequestTimeout', 'The request did not arrive in time');
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new ODataError(413, 'PayloadTooLarge', 'The chunk extensions of the body are too large');
+    default:
+      return new ODataError(
+        400,
+        'BadRequest',
+        `The request is not valid HTTP/1.1: ${error.reason ?? error.message} (${error.code ?? 'no code'})`,
+      );
+  }
+}
+
+/**
+ * Where the head overflowed: in the request line (the URL) or in a header. Node says "header
+ * overflow" for both, but it stops right after the piece of URL or header value it was reading,
+ * and the chunk it was parsing shows which when it holds that line's start (a request line
+ * starts with `METHOD /`) or end (the URL ends before ` HTTP/`). A head sent in small pieces can
+ * overflow in a chunk from the middle of a line: characters a URL may hold say 'probably the
+ * URL', others (spaces, quotes, ...) a header.
+ */
+type OverflowedLine = 'request line' | 'header' | 'url or header';
+
+function overflowedLine({ rawPacket, bytesParsed }: ClientError): OverflowedLine {
+  if (!rawPacket || bytesParsed === undefined) return 'header';
+  const before = rawPacket.subarray(0, bytesParsed).toString('latin1');
+  const lineStart = before.lastIndexOf('\n') + 1;
+  if (/^[A-Z]+ (?:[/*]|https?:\/\/)/.test(before.slice(lineStart))) return 'request line';
+  if (lineStart > 0) return 'header'; // a line after a line break, and no request line
+  if (rawPacket.subarray(bytesParsed, bytesParsed + 6).toString('latin1') === ' HTTP/') {
+    return 'request line';
+  }
+  return /^[\w\-.~:/?#[\]@!$&'()*+,;=%]*$/.test(before) ? 'url or header' : 'header';
 }

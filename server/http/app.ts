@@ -21,12 +21,20 @@ export interface AppOptions {
   maxBodyBytes?: number;
 }
 
+/** Longest URL (path and query, as bytes of the request line) the service reads: README, Limits. */
+export const maxUrlBytes = 16 * 1024;
+
+/** 414 for a URL over the limit; `bytes` when known (Node's parser may stop before the end). */
+export const urlTooLong = (bytes?: number) =>
+  new ODataError(
+    414,
+    'URITooLong',
+    `The URL is ${bytes === undefined ? 'longer than' : `${bytes} bytes long; the limit is`} ${maxUrlBytes} bytes: send fewer or shorter query options`,
+  );
+
 export function errorResponse(c: Context, error: ODataError) {
-  const body: Record<string, unknown> = { code: error.code, message: error.message };
-  if (error.target) body.target = error.target;
-  if (error.details?.length) body.details = error.details;
   const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-  return odataJson(c, { error: body }, error.status, headers);
+  return odataJson(c, error.toBody(), error.status, headers);
 }
 
 const sameToken = (given: string, expected: string) => {
@@ -84,6 +92,13 @@ export function createApp(options: AppOptions) {
     `${apiBasePath}/*`,
     cors({ origin: '*', exposeHeaders: ['ETag', 'Location', 'OData-EntityId', 'Preference-Applied'] }),
   );
+  app.use(async (c, next) => {
+    // a URL longer than Node's head limit never gets here: start-server.ts answers it
+    const url = c.req.url; // absolute, and ASCII: characters are bytes
+    const bytes = url.length - url.indexOf('/', url.indexOf('//') + 2);
+    if (bytes > maxUrlBytes) throw urlTooLong(bytes);
+    await next();
+  });
   app.use(`${apiBasePath}/*`, async (c, next) => {
     if (apiToken && c.req.method !== 'OPTIONS') {
       const token = tokenOf(c);

@@ -17,6 +17,14 @@ export class ODataError extends Error {
     super(message);
     this.name = 'ODataError';
   }
+
+  /** The OData error body: `{"error": {"code", "message", "target"?, "details"?}}`. */
+  toBody(): { error: Record<string, unknown> } {
+    const error: Record<string, unknown> = { code: this.code, message: this.message };
+    if (this.target) error.target = this.target;
+    if (this.details?.length) error.details = this.details;
+    return { error };
+  }
 }
 
 /** Malformed query syntax: 400, naming the query option and the position of the problem. */

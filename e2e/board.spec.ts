@@ -1,4 +1,4 @@
-import { card, column, dragTo, expect, openBoardFor, test } from './support/fixtures';
+import { card, column, dragTo, expect, openBoardFor, test, totals } from './support/fixtures';
 
 test('the board loads the pipeline with a column per phase and the demo cards', async ({ page, board }) => {
   await page.goto('/');
@@ -28,6 +28,9 @@ test('a card dragged by pointer lands in the new phase, checked through the API'
     (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
   );
 
+  // the board shows only this opportunity, so the totals are its own: 12,000 at Lead's 10%
+  await expect(totals(page, 'Lead')).toContainText('1 opportunities€12,000weighted €1,200');
+  await expect(totals(page, 'Qualified')).toContainText('0 opportunities');
   const source = card(page, opportunity.Subject);
   const target = column(page, 'Qualified');
   const from = (await source.boundingBox())!;
@@ -42,6 +45,13 @@ test('a card dragged by pointer lands in the new phase, checked through the API'
 
   await expect(card(column(page, 'Qualified'), opportunity.Subject)).toBeVisible();
   expect((await saved).status()).toBe(200);
+  // the count and totals moved with the card, at Qualified's 20%, and stay so once refetched
+  await expect(totals(page, 'Qualified')).toContainText('1 opportunities€12,000weighted €2,400');
+  await expect(totals(page, 'Lead')).toContainText('0 opportunities');
+  await page.waitForLoadState('networkidle');
+  await expect(totals(page, 'Qualified')).toContainText('1 opportunities€12,000weighted €2,400');
+  await expect(totals(page, 'Lead')).toContainText('0 opportunities');
+  await page.screenshot({ path: 'test-results/screenshots/board-after-drop.png' });
   const stored = await api.opportunity(opportunity.ID);
   expect(stored.Phase?.ID).toBe(board.phase('Qualified').ID);
   expect(stored.Probability).toBe(board.phase('Qualified').Probability);
@@ -117,6 +127,8 @@ test('a server error rolls the card back with a message', async ({ page, api, bo
   );
   await expect(card(column(page, 'Lead'), opportunity.Subject)).toBeVisible();
   await expect(card(column(page, 'Qualified'), opportunity.Subject)).toHaveCount(0);
+  await expect(totals(page, 'Lead')).toContainText('1 opportunities€12,000weighted €1,200');
+  await expect(totals(page, 'Qualified')).toContainText('0 opportunities');
   expect((await api.opportunity(opportunity.ID)).Phase?.ID).toBe(board.phase('Lead').ID);
 });
 
@@ -171,6 +183,9 @@ test('dropping on Lost asks for the reason and competitor; Cancel leaves the car
   await dialog.getByRole('button', { name: 'Mark as lost' }).click();
   expect((await saved).status()).toBe(200);
   await expect(card(column(page, 'Lost'), opportunity.Subject)).toBeVisible();
+  // closed at 0%: counted in Lost, weighted nothing, gone from Negotiation
+  await expect(totals(page, 'Lost')).toContainText('1 opportunities€12,000weighted €0');
+  await expect(totals(page, 'Negotiation')).toContainText('0 opportunities');
   const stored = await api.opportunity(opportunity.ID);
   expect(stored).toMatchObject({ Probability: 0, IsClosed: true, LostReason: { Name: 'Price too high' } });
 });
@@ -183,5 +198,27 @@ test('dropping on Won confirms the close', async ({ page, api, board, createOppo
   const dialog = page.getByRole('dialog', { name: 'Mark as won' });
   await dialog.getByRole('button', { name: 'Mark as won' }).click();
   await expect(card(column(page, 'Won'), opportunity.Subject)).toBeVisible();
+  // closed at 100%: the whole amount is weighted
+  await expect(totals(page, 'Won')).toContainText('1 opportunities€12,000weighted €12,000');
+  await expect(totals(page, 'Verbal')).toContainText('0 opportunities');
   await expect.poll(async () => (await api.opportunity(opportunity.ID)).Probability).toBe(100);
+});
+
+test('quick-add counts the new opportunity in its column totals', async ({
+  page,
+  board,
+  createOpportunity,
+}) => {
+  const existing = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, existing.Subject);
+  await expect(totals(page, 'Lead')).toContainText('1 opportunities€12,000weighted €1,200');
+  const lead = column(page, 'Lead');
+  await lead.getByRole('button', { name: 'Add opportunity to Lead' }).click();
+  const form = lead.getByRole('form', { name: 'Add an opportunity to Lead' });
+  // the board's filter is this subject: the new one matches it
+  await form.getByLabel('Subject').fill(`${existing.Subject} follow-up`);
+  await form.getByLabel('Amount').fill('5000');
+  await form.getByRole('button', { name: 'Add' }).click();
+  await expect(card(lead, `${existing.Subject} follow-up`)).toBeVisible();
+  await expect(totals(page, 'Lead')).toContainText('2 opportunities€17,000weighted €1,700');
 });

@@ -54,6 +54,8 @@ export { expect };
 
 export const column = (page: Page, name: string) =>
   page.getByRole('region', { name: new RegExp(`^${name}`) });
+/** A column's header: its name, count and per-currency totals, e.g. "Lead1 opportunities€12,000weighted €1,200". */
+export const totals = (page: Page, name: string) => column(page, name).locator('header');
 export const card = (scope: Page | Locator, subject: string) =>
   scope.getByRole('article', { name: subject, exact: true });
 

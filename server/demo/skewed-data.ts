@@ -56,13 +56,14 @@ export async function skewedShape(store: Store, level: number, size: number): Pr
  * Per row, independently: open with chance `level` (and then in the board's first column, so
  * the column query matches `level` too), the level word in its subject with chance `level`,
  * the rep with chance `level`. Amounts, probabilities and dates are uniform, so that a threshold
- * at the level's quantile (see threshold) gives the level. Call it on an empty, migrated
- * database, in a transaction.
+ * at the level's quantile (see threshold) gives the level. Call it in a transaction, on a
+ * migrated database without opportunities.
  */
 export async function createSkewedOpportunities(store: Store, level: number, size: number) {
   const random = seededRandom(Math.round(level * 1000) + 7);
   const created = new Date(skewedNow.getTime() - 800 * day).toISOString();
-  await createReferenceData(store, created);
+  const hasReferenceData = await store.db.selectFrom('pipeline').select('ID').limit(1).executeTakeFirst();
+  if (!hasReferenceData) await createReferenceData(store, created);
   const create = async (set: string, body: Record<string, unknown>) =>
     (await createEntity(store, entitySets.get(set)!, { ID: random.uuid(), ...body }, created)).id;
   const busyRep = await create('Relation_Person_Contact_Employee', { FirstName: 'Bea', LastName: 'Busy' });
@@ -73,7 +74,7 @@ export async function createSkewedOpportunities(store: Store, level: number, siz
     );
   }
   const customers: { id: string; name: string }[] = [];
-  for (let i = 1; i <= 500; i++) {
+  for (let i = 1; i <= Math.min(500, Math.ceil(size / 20)); i++) {
     const name = `Customer ${i}`;
     customers.push({ id: await create('Relationship_Organization', { Name: name }), name });
   }
@@ -179,5 +180,6 @@ export async function threshold(
   }>`SELECT ${sql.ref(column)} AS v FROM activity WHERE ${sql.ref(column)} IS NOT NULL ORDER BY ${sql.ref(column)} LIMIT 1 OFFSET ${offset}`.execute(
     store.db,
   );
-  return row.rows[0]?.v;
+  const type = entitySets.get('Activity_SalesOpportunity')!.properties.get(column)!.type;
+  return store.dialect.fromDatabase(type, row.rows[0]?.v);
 }

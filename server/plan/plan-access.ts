@@ -155,24 +155,39 @@ export function orderedRange(plan: ReadPlan, searchable: BoundExpr[]): BoundExpr
   return best;
 }
 
+/** How a page reaches its rows, as hints to the SQL (expression-sql.ts, select-rows.ts). */
+export interface AccessHints {
+  /** conditions whose index must not be searched */
+  keepOutOfIndex: ReadonlySet<BoundExpr>;
+  /**
+   * Sort the rows found instead of walking an index in the page's order: set when a rare
+   * condition is to be searched, since a planner without statistics would walk the order.
+   */
+  sortFound: boolean;
+}
+
+const noHints: AccessHints = { keepOutOfIndex: new Set(), sortFound: false };
+
 /**
- * The conditions to keep out of the plan of a page. Those that lead an index in the page's
- * order stay; of the others, the rarest is searched when it is rare, and all are kept out
- * when none is and the order's index can be walked instead.
+ * How a page reaches its rows. Conditions that lead an index in the page's order are left to
+ * it; of the others, the rarest is searched when it is rare, and all are kept out when none is
+ * and the order's index can be walked instead.
  */
-export async function commonConditions(
+export async function accessHints(
   store: Store,
   plan: ReadPlan,
   ctx: ExpressionContext,
-): Promise<Set<BoundExpr>> {
-  if (store.dialect.name !== 'sqlite' || !plan.filter) return new Set();
+): Promise<AccessHints> {
+  if (store.dialect.name !== 'sqlite' || !plan.filter) return noHints;
   const searchable = conjuncts(plan.filter).filter((term) => isSearchable(term, plan.type.table));
   const range = orderedRange(plan, searchable);
   const rest = searchable.filter((term) => !range?.includes(term));
-  if (rest.length === 0) return new Set();
+  if (rest.length === 0) return noHints;
   const counted = [];
   for (const term of rest) counted.push({ term, matches: await matchesUpTo(store, plan, term, ctx) });
   const rarest = counted.reduce((a, b) => (b.matches < a.matches ? b : a));
-  if (rarest.matches < enough) return new Set(searchable.filter((term) => term !== rarest.term));
-  return range ? new Set(rest) : new Set();
+  if (rarest.matches < enough) {
+    return { keepOutOfIndex: new Set(searchable.filter((term) => term !== rarest.term)), sortFound: true };
+  }
+  return range ? { keepOutOfIndex: new Set(rest), sortFound: false } : noHints;
 }

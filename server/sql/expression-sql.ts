@@ -52,6 +52,8 @@ export interface ExpressionContext {
    * the column, or no substring index; the test itself stays the same.
    */
   keepOutOfIndex?: ReadonlySet<BoundExpr>;
+  /** the ORDER BY must not walk an index (SQLite's unary `+` on each key) */
+  sortFound?: boolean;
 }
 
 export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {

@@ -4,7 +4,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { type EntityType, model } from '../model/model.ts';
-import { commonConditions } from '../plan/plan-access.ts';
+import { accessHints } from '../plan/plan-access.ts';
 import type { ExpandPlan, ReadPlan } from '../plan/plan-read.ts';
 import { type ExpressionContext, expressionSql } from './expression-sql.ts';
 
@@ -62,11 +62,12 @@ const and = (conditions: Sql[]) => (conditions.length ? sql.join(conditions, sql
 
 export function orderSql(plan: ReadPlan, ctx: ExpressionContext): Sql {
   const alias = plan.scope.alias;
+  const key = (e: Sql) => (ctx.sortFound ? sql`+${e}` : e);
   const items = plan.orderby.map(
-    (o) => sql`${expressionSql(o.expr, ctx)} ${sql.raw(o.direction === 'desc' ? 'DESC' : 'ASC')}`,
+    (o) => sql`${key(expressionSql(o.expr, ctx))} ${sql.raw(o.direction === 'desc' ? 'DESC' : 'ASC')}`,
   );
   // the key last, so that pages never overlap or skip rows
-  items.push(sql`${sql.ref(`${alias}.ID`)} ASC`);
+  items.push(sql`${key(sql.ref(`${alias}.ID`))} ASC`);
   return sql.join(items);
 }
 
@@ -91,8 +92,7 @@ export async function selectRows(
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
   // a page: which index leads to it is chosen from the data (plan-access.ts)
-  const pageCtx =
-    query.limit !== undefined ? { ...ctx, keepOutOfIndex: await commonConditions(store, plan, ctx) } : ctx;
+  const pageCtx = query.limit !== undefined ? { ...ctx, ...(await accessHints(store, plan, ctx)) } : ctx;
   const rows = await run(
     store,
     sql`SELECT ${selectList(plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`,

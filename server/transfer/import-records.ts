@@ -192,5 +192,7 @@ export async function importRecords(
     }
   }
   if (batch.length) await runBatch(batch);
+  // the batches kept sampled statistics; a bulk load is when exact ones are worth their cost
+  if (summary.written > 0) await store.refreshStatistics();
   return summary;
 }

@@ -1,13 +1,22 @@
 // `npm run bench:api`: the service over HTTP against the raw SQL floor. Prints figures; asserts
 // nothing. Options: --db sqlite|postgres, --sizes 10000,100000 (postgres: 1000000),
-// --instances 1 (postgres: 1,2), --seconds 4. PostgreSQL: BENCH_DATABASE_URL names a role that
-// may create databases (default postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+// --instances 1 (postgres: 1,2), --seconds 4, --part scenarios,sweep (the selectivity sweep of
+// bench/sweep.ts: --sweep-size 100000 (postgres: 1000000), --sweep-seconds 1.5). PostgreSQL:
+// BENCH_DATABASE_URL names a role that may create databases
+// (default postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres).
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import {
+  type Floor,
+  latency,
+  medianOf,
+  postgresFloor,
+  serviceUrl,
+  sqliteFloor,
+  startService,
+} from './measure.ts';
+import { runSweep } from './sweep.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -39,53 +48,6 @@ interface Scenario {
   raw: (floor: Floor, ids: string[]) => Promise<unknown>;
   /** part of the "indexed filter with $top" comparison across table sizes */
   indexedFilter?: boolean;
-}
-
-/**
- * The floor is the fastest way to get the same rows from the same database: SQLite through a
- * cached statement returning arrays, PostgreSQL through one pg client with array rows.
- */
-interface Floor {
-  query(text: string, params?: unknown[]): Promise<unknown>;
-  bool(value: boolean): unknown;
-  close(): Promise<void>;
-}
-
-function sqliteFloor(file: string): Floor {
-  const db = new Database(file);
-  const prepared = new Map<string, Database.Statement>();
-  return {
-    async query(text, params = []) {
-      let statement = prepared.get(text);
-      if (!statement) {
-        statement = db.prepare(text);
-        prepared.set(text, statement);
-      }
-      return statement.reader ? statement.raw(true).all(...params) : statement.run(...params);
-    },
-    bool: (value) => (value ? 1 : 0),
-    close: async () => {
-      db.close();
-    },
-  };
-}
-
-async function postgresFloor(url: string): Promise<Floor> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return {
-    async query(text, params = []) {
-      let n = 0;
-      const result = await client.query({
-        text: text.replace(/\?/g, () => `$${++n}`),
-        values: params,
-        rowMode: 'array',
-      });
-      return result.rows;
-    },
-    bool: (value) => value,
-    close: () => client.end(),
-  };
 }
 
 const page =
@@ -196,15 +158,6 @@ const scenarios: Scenario[] = [
 
 const floorIsPostgres = (floor: Floor) => floor.bool(true) === true;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 function ensureSqliteDatabase(size: number) {
   const file = `data/bench-${size}.db`;
   execFileSync(
@@ -234,58 +187,7 @@ async function ensureDatabase(size: number): Promise<{ url: string; floor: Floor
   return { url: url.toString(), floor: await postgresFloor(url.toString()) };
 }
 
-async function startService(url: string, workers: number): Promise<{ origin: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', WORKERS: String(workers) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('is running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-  });
-  return { origin: `http://127.0.0.1:${port}`, child };
-}
-
-async function rawMedian(floor: Floor, scenario: Scenario, ids: string[]) {
-  const times: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  for (let i = 0; i < 300 && (i < 20 || Date.now() < until); i++) {
-    const start = process.hrtime.bigint();
-    await scenario.raw(floor, ids);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
-
-const urlOf = (origin: string, scenario: Scenario, ids: string[]) =>
-  `${origin}/v1/odata${encodeURI(scenario.path(ids)).replace(/'/g, '%27')}`;
-
-/** Latency one request at a time, timed here with sub-millisecond resolution. */
-async function latency(origin: string, scenario: Scenario, ids: string[]) {
-  const url = urlOf(origin, scenario, ids);
-  const times: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until || times.length < 50) {
-    const start = process.hrtime.bigint();
-    const send = () =>
-      fetch(url, {
-        method: scenario.method ?? 'GET',
-        headers: { 'content-type': 'application/json' },
-        body: scenario.body?.(),
-      });
-    // a kept-alive connection the server closed while the floor was measured: open a new one
-    const response = await send().catch(send);
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${scenario.name}: HTTP ${response.status}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
-}
+const urlOf = (origin: string, scenario: Scenario, ids: string[]) => serviceUrl(origin, scenario.path(ids));
 
 /** Throughput with 10 connections. */
 async function throughput(origin: string, scenario: Scenario, ids: string[]) {
@@ -320,9 +222,9 @@ async function benchSize(size: number, workers: number): Promise<Figures> {
       `${'scenario'.padEnd(40)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'req/s'.padStart(9)}${'raw ms'.padStart(9)}${'ratio'.padStart(9)}`,
     );
     for (const scenario of scenarios) {
-      const { p50, p99 } = await latency(origin, scenario, ids);
+      const { p50, p99 } = await latency(urlOf(origin, scenario, ids), seconds, scenario);
       const rps = await throughput(origin, scenario, ids);
-      const raw = await rawMedian(floor, scenario, ids);
+      const raw = await medianOf(() => scenario.raw(floor, ids), seconds);
       results[scenario.name] = { p50, p99, rps, raw };
       console.log(
         `${scenario.name.padEnd(40)}${fmt(p50)}${fmt(p99)}${fmt(rps, 0)}${fmt(raw, 3)}${fmt(p50 / Math.max(raw, 0.001), 1)}`,
@@ -335,19 +237,31 @@ async function benchSize(size: number, workers: number): Promise<Figures> {
   return results;
 }
 
-const figures: Record<string, Figures> = {};
-for (const workers of instances) {
-  for (const size of sizes) figures[`${size}/${workers}`] = await benchSize(size, workers);
+const parts = option('part', 'scenarios,sweep').split(',');
+if (parts.includes('scenarios')) {
+  const figures: Record<string, Figures> = {};
+  for (const workers of instances) {
+    for (const size of sizes) figures[`${size}/${workers}`] = await benchSize(size, workers);
+  }
+
+  if (sizes.length > 1) {
+    const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+    console.log(
+      `\nIndexed filters with $top=50, one instance: p50 ms at ${small.toLocaleString('en')} vs ${large.toLocaleString('en')}`,
+    );
+    for (const scenario of scenarios.filter((s) => s.indexedFilter)) {
+      console.log(
+        `${scenario.name.padEnd(40)}${fmt(figures[`${small}/${instances[0]}`][scenario.name].p50)}${fmt(figures[`${large}/${instances[0]}`][scenario.name].p50)}`,
+      );
+    }
+  }
 }
 
-if (sizes.length > 1) {
-  const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
-  console.log(
-    `\nIndexed filters with $top=50, one instance: p50 ms at ${small.toLocaleString('en')} vs ${large.toLocaleString('en')}`,
-  );
-  for (const scenario of scenarios.filter((s) => s.indexedFilter)) {
-    console.log(
-      `${scenario.name.padEnd(40)}${fmt(figures[`${small}/${instances[0]}`][scenario.name].p50)}${fmt(figures[`${large}/${instances[0]}`][scenario.name].p50)}`,
-    );
-  }
+if (parts.includes('sweep')) {
+  await runSweep({
+    database,
+    size: Number(option('sweep-size', database === 'postgres' ? '1000000' : '100000')),
+    seconds: Number(option('sweep-seconds', '1.5')),
+    postgresBase,
+  });
 }

@@ -1,0 +1,123 @@
+// What the bench scripts share: the service started as `npm start` runs it, the raw SQL floor,
+// and latency over HTTP one request at a time.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+/**
+ * The floor is the fastest way to get the same rows from the same database: SQLite through a
+ * cached statement returning arrays, PostgreSQL through one pg client with array rows.
+ */
+export interface Floor {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+  bool(value: boolean): unknown;
+  close(): Promise<void>;
+}
+
+export function sqliteFloor(file: string): Floor {
+  const db = new Database(file);
+  const prepared = new Map<string, Database.Statement>();
+  return {
+    async query(text, params = []) {
+      let statement = prepared.get(text);
+      if (!statement) {
+        statement = db.prepare(text);
+        prepared.set(text, statement);
+      }
+      return statement.reader ? statement.raw(true).all(...params) : statement.run(...params);
+    },
+    bool: (value) => (value ? 1 : 0),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+export async function postgresFloor(url: string): Promise<Floor> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async query(text, params = []) {
+      let n = 0;
+      const result = await client.query({
+        text: text.replace(/\?/g, () => `$${++n}`),
+        values: params,
+        rowMode: 'array',
+      });
+      return result.rows;
+    },
+    bool: (value) => value,
+    close: () => client.end(),
+  };
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+export async function startService(
+  url: string,
+  workers: number,
+): Promise<{ origin: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', WORKERS: String(workers) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('is running')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, child };
+}
+
+/** Latency one request at a time for `seconds` (at least 50 requests), timed with sub-millisecond resolution. */
+export async function latency(
+  url: string,
+  seconds: number,
+  init: { method?: string; body?: () => string | undefined } = {},
+) {
+  const times: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until || times.length < 50) {
+    const start = process.hrtime.bigint();
+    const send = () =>
+      fetch(url, {
+        method: init.method ?? 'GET',
+        headers: { 'content-type': 'application/json' },
+        body: init.body?.(),
+      });
+    // a kept-alive connection the server closed while the floor was measured: open a new one
+    const response = await send().catch(send);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+}
+
+/** Median time of a piece of work, repeated for `seconds` (at least 20 times, at most 300). */
+export async function medianOf(work: () => Promise<unknown>, seconds: number) {
+  const times: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  for (let i = 0; i < 300 && (i < 20 || Date.now() < until); i++) {
+    const start = process.hrtime.bigint();
+    await work();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** An OData path as a URL, quotes and spaces escaped as a browser would. */
+export const serviceUrl = (origin: string, path: string) =>
+  `${origin}/v1/odata${encodeURI(path).replace(/'/g, '%27')}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { model } from '../model/model.ts';
 import { ODataError } from '../query/errors.ts';
 import { parseExpression } from '../query/parse-expression.ts';
-import { bindExpression, rootScope } from './bind-expression.ts';
+import { bindExpression, MAX_EXPRESSION_DEPTH, rootScope } from './bind-expression.ts';
 
 const scope = rootScope(model.get('Activity.SalesOpportunity')!);
 const bind = (filter: string) => bindExpression(parseExpression(filter), scope);
@@ -73,5 +73,31 @@ describe('in: the type checks of eq, item by item', () => {
     expect(bind('null in (null)')).toMatchObject({ kind: 'literal', value: true });
     expect(bind('5 in ()')).toMatchObject({ kind: 'literal', value: false });
     expect(refusal("5 in ('5')").status).toBe(400);
+  });
+});
+
+describe('depth', () => {
+  const chain = (n: number) => Array.from({ length: n }, () => 'IsClosed').join(' or ');
+
+  it(`binds operators nested ${MAX_EXPRESSION_DEPTH} deep, such as a chain of ${MAX_EXPRESSION_DEPTH} conditions`, () => {
+    expect(bind(chain(MAX_EXPRESSION_DEPTH))).toMatchObject({ kind: 'logical', op: 'or' });
+  });
+
+  it('refuses one level more with a 400 naming the limit (SQLite refuses SQL deeper than 1,000)', () => {
+    expect(refusal(chain(MAX_EXPRESSION_DEPTH + 1))).toMatchObject({
+      status: 400,
+      target: '$filter',
+      message: `The expression nests operators and calls more than 200 levels deep (at position 0); the limit is 200. A list of values is shorter with in (...)`,
+    });
+    const arithmetic = `Probability eq ${'1 add '.repeat(1300)}1`;
+    expect(arithmetic.length).toBeLessThan(8000);
+    expect(refusal(arithmetic).message).toContain('more than 200 levels deep');
+  });
+
+  it('lets through the longest chain of GUID comparisons a $filter holds', () => {
+    const guid = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
+    const filter = Array.from({ length: 174 }, () => `ID eq ${guid}`).join(' or ');
+    expect(filter.length).toBeLessThanOrEqual(8000);
+    expect(bind(filter)).toMatchObject({ kind: 'logical' });
   });
 });

@@ -123,11 +123,34 @@ const unsupportedFunctions = new Set([
 
 export const rootScope = (type: EntityType, alias = 't0'): Scope => ({ type, alias });
 
+/**
+ * How deeply operators, calls and lambdas may lie inside each other. The parser caps nesting
+ * by parentheses, but a chain such as `1 add 1 add ...` or `a or b or ...` is one level deeper
+ * per operator, and SQLite refuses SQL expressions deeper than 1,000 (PostgreSQL runs out of
+ * stack later). 200 leaves room for what the SQL adds around a condition, and a chain of 174
+ * `ID eq <guid> or` (all a $filter of 8,000 characters holds) still passes.
+ */
+export const MAX_EXPRESSION_DEPTH = 200;
+
 export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): BoundExpr {
   const fail = (message: string) => badRequest(message, option);
   let lambdaCounter = 0;
+  let depth = 0;
 
   const bind = (e: Expr, sc: Scope): BoundExpr => {
+    if (++depth > MAX_EXPRESSION_DEPTH) {
+      throw fail(
+        `The expression nests operators and calls more than ${MAX_EXPRESSION_DEPTH} levels deep (at position ${e.pos}); the limit is ${MAX_EXPRESSION_DEPTH}. A list of values is shorter with in (...)`,
+      );
+    }
+    try {
+      return bindNode(e, sc);
+    } finally {
+      depth--;
+    }
+  };
+
+  const bindNode = (e: Expr, sc: Scope): BoundExpr => {
     switch (e.kind) {
       case 'literal':
         return bindLiteral(e);
@@ -247,7 +270,11 @@ export function bindExpression(expr: Expr, scope: Scope, option = '$filter'): Bo
   };
 
   /** Lets a literal take the type of the value it is compared with, where OData promotes. */
-  const coerceLiteral = (literal: Extract<BoundExpr, { kind: 'literal' }>, other: BoundExpr, where: string) => {
+  const coerceLiteral = (
+    literal: Extract<BoundExpr, { kind: 'literal' }>,
+    other: BoundExpr,
+    where: string,
+  ) => {
     if (literal.type === 'date' && other.type === 'datetime') {
       return { ...literal, type: 'datetime' as const, value: `${literal.value}T00:00:00.000Z` };
     }

@@ -1,7 +1,7 @@
 // `npm run bench:api`: the service over HTTP against the raw SQL floor. Prints figures; asserts
 // nothing. Options: --db sqlite|postgres, --sizes 10000,100000 (postgres: 1000000),
 // --instances 1 (postgres: 1,2), --seconds 4, --part scenarios,sweep (the selectivity sweep of
-// bench/sweep.ts: --sweep-size 100000 (postgres: 1000000), --sweep-seconds 1.5). PostgreSQL:
+// bench/sweep.ts: --sweep-size 100000 (postgres: 1000000), --sweep-seconds 1.5, --sweep-levels 0.001,0.1,0.5,0.75,0.99). PostgreSQL:
 // BENCH_DATABASE_URL names a role that may create databases
 // (default postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres).
 import { execFileSync } from 'node:child_process';
@@ -263,5 +263,6 @@ if (parts.includes('sweep')) {
     size: Number(option('sweep-size', database === 'postgres' ? '1000000' : '100000')),
     seconds: Number(option('sweep-seconds', '1.5')),
     postgresBase,
+    levels: args.includes('--sweep-levels') ? option('sweep-levels', '').split(',').map(Number) : undefined,
   });
 }

@@ -191,3 +191,18 @@ export async function accessHints(
   }
   return range ? { keepOutOfIndex: new Set(rest), sortFound: false } : noHints;
 }
+
+/**
+ * A count reads every match whatever the plan, and an index of the condition reads fewer rows
+ * than the table, except the substring index: for a common word, testing each row is cheaper
+ * than fetching thousands of candidates by rowid to test them anyway.
+ */
+export async function countHints(store: Store, plan: ReadPlan, ctx: ExpressionContext): Promise<AccessHints> {
+  if (store.dialect.name !== 'sqlite' || !plan.filter) return noHints;
+  const substrings = conjuncts(plan.filter).filter(
+    (term) => term.kind === 'call' && isSearchable(term, plan.type.table),
+  );
+  const common = [];
+  for (const term of substrings) if ((await matchesUpTo(store, plan, term, ctx)) >= enough) common.push(term);
+  return common.length ? { keepOutOfIndex: new Set(common), sortFound: false } : noHints;
+}

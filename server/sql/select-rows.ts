@@ -4,7 +4,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { type EntityType, model } from '../model/model.ts';
-import { accessHints } from '../plan/plan-access.ts';
+import { accessHints, countHints } from '../plan/plan-access.ts';
 import type { ExpandPlan, ReadPlan } from '../plan/plan-read.ts';
 import { type ExpressionContext, expressionSql } from './expression-sql.ts';
 
@@ -102,9 +102,10 @@ export async function selectRows(
 }
 
 export async function countRows(store: Store, plan: ReadPlan, ctx: ExpressionContext, where: Sql[] = []) {
+  const countCtx = { ...ctx, ...(await countHints(store, plan, ctx)) };
   const statement = sql<{
     n: number | string;
-  }>`SELECT COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, where))}`;
+  }>`SELECT COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, countCtx, where))}`;
   const { rows } = await statement.execute(store.db);
   return Number(rows[0].n);
 }

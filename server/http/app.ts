@@ -98,7 +98,7 @@ export function createApp(options: AppOptions) {
     await next();
     // Set on the response once made, not before as hono's cors does: headers set before the
     // handler make Hono copy its response into a streamed one, which @hono/node-server then
-    // reads back chunk by chunk; that copy cost more than a third of a page of 50.
+    // reads back chunk by chunk: about a sixth of the CPU time of a page of 50 (profiled).
     const headers = c.res.headers;
     headers.set('Access-Control-Allow-Origin', corsOptions.origin);
     headers.set('Access-Control-Expose-Headers', corsOptions.exposeHeaders.join(','));

@@ -21,7 +21,7 @@ import { parsePrefer } from './prefer.ts';
 import { readJsonBody } from './read-body.ts';
 import { ensureExists, resolveTarget, type Target } from './resolve-target.ts';
 import { parseKey, parseResourcePath } from './resource-path.ts';
-import { etagOf, type Json, serializeEntity } from './serialize.ts';
+import { entityWriter, etagOf, type Json, jsonObject, jsonValue } from './serialize.ts';
 
 export const defaultPageSize = 100;
 export const maxPageSize = 1000;
@@ -40,7 +40,12 @@ interface RequestContext {
 }
 
 export function odataJson(c: Context, body: Json, status = 200, headers: Record<string, string> = {}) {
-  return c.body(JSON.stringify(body), status as 200, {
+  return odataJsonText(c, JSON.stringify(body), status, headers);
+}
+
+/** A JSON answer already written as text (records: serialize.ts). */
+function odataJsonText(c: Context, text: string, status = 200, headers: Record<string, string> = {}) {
+  return c.body(text, status as 200, {
     'Content-Type': jsonContentType,
     'OData-Version': '4.0',
     ...headers,
@@ -165,11 +170,11 @@ function entityResponse(
   status = 200,
   headers: Record<string, string> = {},
 ) {
-  const body = {
-    '@odata.context': contextUrl(ctx, `${plan.type.setName}${selectFragment(plan)}/$entity`),
-    ...serializeEntity(row, plan, { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot }),
-  };
-  return odataJson(ctx.c, body, status, { ETag: etagOf(row), ...headers });
+  const context = contextUrl(ctx, `${plan.type.setName}${selectFragment(plan)}/$entity`);
+  const entity = entityWriter(plan, { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot })(row);
+  // the context first, then the entity's own members
+  const body = `{"@odata.context":${jsonValue(context)},${entity.slice(1)}`;
+  return odataJsonText(ctx.c, body, status, { ETag: etagOf(row), ...headers });
 }
 
 function rejectCollectionOptions(options: QueryOptions) {
@@ -238,12 +243,15 @@ async function getCollection(ctx: RequestContext, target: Extract<Target, { kind
         );
   const more = rows.length > limit && remaining > limit;
   if (rows.length > limit) rows.length = limit;
-  const body: Json = { '@odata.context': contextUrl(ctx, `${target.type.setName}${selectFragment(plan)}`) };
-  if (plan.count) body['@odata.count'] = await countRows(ctx.store, plan, ctx.expression, where);
-  const serialize = { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot };
-  body.value = rows.map((row) => serializeEntity(row, plan, serialize));
-  if (more) body['@odata.nextLink'] = nextLink(ctx, token + limit);
-  return odataJson(ctx.c, body, 200, page.applied ? { 'Preference-Applied': page.applied } : {});
+  const count = plan.count ? await countRows(ctx.store, plan, ctx.expression, where) : undefined;
+  const write = entityWriter(plan, { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot });
+  const body = jsonObject([
+    ['@odata.context', jsonValue(contextUrl(ctx, `${target.type.setName}${selectFragment(plan)}`))],
+    ['@odata.count', count === undefined ? undefined : jsonValue(count)],
+    ['value', `[${rows.map(write).join(',')}]`],
+    ['@odata.nextLink', more ? jsonValue(nextLink(ctx, token + limit)) : undefined],
+  ]);
+  return odataJsonText(ctx.c, body, 200, page.applied ? { 'Preference-Applied': page.applied } : {});
 }
 
 async function getAggregate(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {

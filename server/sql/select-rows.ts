@@ -73,8 +73,25 @@ export function orderSql(plan: ReadPlan, ctx: ExpressionContext): Sql {
 
 const fromSql = (plan: ReadPlan) => sql`${sql.table(plan.type.table)} AS ${sql.id(plan.scope.alias)}`;
 
-const selectList = (plan: ReadPlan) =>
-  sql.join(columnsOf(plan).map((c) => sql`${sql.ref(`${plan.scope.alias}.${c}`)}`));
+/**
+ * The select list, compiled once per alias and columns and reused as text: built and compiled
+ * through kysely per request, its 40-odd column references cost more than running the query.
+ */
+const selectLists = new Map<string, Sql>();
+
+function selectList(store: Store, plan: ReadPlan): Sql {
+  const columns = columnsOf(plan);
+  const key = `${store.dialect.name}\u0000${plan.scope.alias}\u0000${columns.join('\u0000')}`;
+  let list = selectLists.get(key);
+  if (!list) {
+    const refs = sql.join(columns.map((c) => sql`${sql.ref(`${plan.scope.alias}.${c}`)}`));
+    list = sql.raw(refs.compile(store.db).sql);
+    // bounded: the shapes are few (sets × $select × expansion depth), not one per request
+    if (selectLists.size >= 500) selectLists.delete(selectLists.keys().next().value!);
+    selectLists.set(key, list);
+  }
+  return list;
+}
 
 /** Runs a statement through the store's array lane. */
 async function run(store: Store, statement: RawBuilder<unknown>): Promise<ResultRow[]> {
@@ -95,7 +112,7 @@ export async function selectRows(
   const pageCtx = query.limit !== undefined ? { ...ctx, ...(await accessHints(store, plan, ctx)) } : ctx;
   const rows = await run(
     store,
-    sql`SELECT ${selectList(plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`,
+    sql`SELECT ${selectList(store, plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`,
   );
   await loadExpansions(store, plan, rows, ctx);
   return rows;
@@ -173,13 +190,13 @@ async function expandCollection(store: Store, expand: ExpandPlan, rows: ResultRo
       const upper = plan.top !== undefined ? sql` AND ${sql.id('_rn')} <= ${plan.skip + plan.top}` : sql``;
       related = await run(
         store,
-        sql`SELECT * FROM (SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')}, ROW_NUMBER() OVER (PARTITION BY ${parentRef} ORDER BY ${orderSql(plan, ctx)}) AS ${sql.id('_rn')}, COUNT(*) OVER (PARTITION BY ${parentRef}) AS ${sql.id('_count')} FROM ${fromSql(plan)} WHERE ${conditions}) AS ${sql.id('w')} WHERE ${sql.id('_rn')} > ${plan.skip}${upper} ORDER BY ${sql.id('_parent')}, ${sql.id('_rn')}`,
+        sql`SELECT * FROM (SELECT ${selectList(store, plan)}, ${parentRef} AS ${sql.id('_parent')}, ROW_NUMBER() OVER (PARTITION BY ${parentRef} ORDER BY ${orderSql(plan, ctx)}) AS ${sql.id('_rn')}, COUNT(*) OVER (PARTITION BY ${parentRef}) AS ${sql.id('_count')} FROM ${fromSql(plan)} WHERE ${conditions}) AS ${sql.id('w')} WHERE ${sql.id('_rn')} > ${plan.skip}${upper} ORDER BY ${sql.id('_parent')}, ${sql.id('_rn')}`,
       );
       await loadExpansions(store, plan, related, ctx);
     } else {
       related = await run(
         store,
-        sql`SELECT ${selectList(plan)}, ${parentRef} AS ${sql.id('_parent')} FROM ${fromSql(plan)} WHERE ${conditions} ORDER BY ${orderSql(plan, ctx)}`,
+        sql`SELECT ${selectList(store, plan)}, ${parentRef} AS ${sql.id('_parent')} FROM ${fromSql(plan)} WHERE ${conditions} ORDER BY ${orderSql(plan, ctx)}`,
       );
       await loadExpansions(store, plan, related, ctx);
     }

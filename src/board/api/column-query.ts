@@ -6,6 +6,7 @@ import { odata } from '../../api/odata-client';
 import { allOf, byId, type ODataFilter } from '../../api/odata-filter';
 import { queryKeys } from '../../api/query-keys';
 import { type BoardCard, type ColumnPage, cardExpand, cardSelect, columnPageSize } from './board-card';
+import { shareCards } from './share-cards';
 
 export const columnQuery = (pipelineId: string, phaseId: string, filter: ODataFilter) =>
   infiniteQueryOptions({
@@ -34,4 +35,5 @@ export const columnQuery = (pipelineId: string, phaseId: string, filter: ODataFi
     },
     getNextPageParam: (last) => last.nextSkip,
     staleTime: 30_000,
+    structuralSharing: shareCards,
   });

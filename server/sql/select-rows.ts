@@ -74,16 +74,19 @@ export function orderSql(plan: ReadPlan, ctx: ExpressionContext): Sql {
 const fromSql = (plan: ReadPlan) => sql`${sql.table(plan.type.table)} AS ${sql.id(plan.scope.alias)}`;
 
 /**
- * The select list, compiled once per alias and columns and reused as text: built and compiled
- * through kysely per request, its 40-odd column references cost more than running the query.
+ * The select list, compiled once per alias and plan shape and reused as text: built and compiled
+ * through kysely per request, its 40-odd column references cost about a tenth of a page of 50.
  */
 const selectLists = new Map<string, Sql>();
 
 function selectList(store: Store, plan: ReadPlan): Sql {
-  const columns = columnsOf(plan);
-  const key = `${store.dialect.name}\u0000${plan.scope.alias}\u0000${columns.join('\u0000')}`;
+  // what columnsOf reads, named without working the columns out
+  const selected = plan.allProperties ? '*' : plan.select.map((p) => p.column).join('\u0000');
+  const references = plan.expand.map((e) => (e.navigation.kind === 'reference' ? e.navigation.column : ''));
+  const key = `${store.dialect.name}\u0000${plan.scope.alias}\u0000${plan.type.name}\u0000${selected}\u0000${references.join('\u0000')}`;
   let list = selectLists.get(key);
   if (!list) {
+    const columns = columnsOf(plan);
     const refs = sql.join(columns.map((c) => sql`${sql.ref(`${plan.scope.alias}.${c}`)}`));
     list = sql.raw(refs.compile(store.db).sql);
     // bounded: the shapes are few (sets × $select × expansion depth), not one per request

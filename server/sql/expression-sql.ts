@@ -76,6 +76,10 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
   };
 
   const truth = (b: boolean) => sql.val(dialect.toDatabase('Edm.Boolean', b));
+  // a condition known before the query runs, written so that both databases type it as boolean:
+  // to PostgreSQL a lone parameter has no type where nothing around it gives one, and e.g.
+  // `not (null eq null)` as NOT COALESCE($1, $2) failed to run
+  const known = (b: boolean) => (b ? sql`(1 = 1)` : sql`(1 = 0)`);
 
   const literal = (e: Extract<BoundExpr, { kind: 'literal' }>, like?: BoundExpr): Sql => {
     if (e.value === null) return sql`NULL`;
@@ -125,7 +129,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
           const condition = e.predicate ? sql` AND ${predicate(e.predicate, false)}` : sql``;
           return sql`EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where}${condition})`;
         }
-        const condition = e.predicate ? predicate(e.predicate, true) : truth(true);
+        const condition = e.predicate ? predicate(e.predicate, true) : known(true);
         return sql`NOT EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where} AND NOT ${condition})`;
       }
     }
@@ -140,7 +144,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
     const leftNull = left.kind === 'literal' && left.value === null;
     const rightNull = right.kind === 'literal' && right.value === null;
     if (op === 'eq' || op === 'ne') {
-      if (leftNull && rightNull) return truth(op === 'eq');
+      if (leftNull && rightNull) return known(op === 'eq');
       if (rightNull || leftNull) {
         const other = value(rightNull ? left : right);
         return op === 'eq' ? sql`(${other} IS NULL)` : sql`(${other} IS NOT NULL)`;
@@ -149,7 +153,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       if (op === 'ne') return dialect.isDistinct(value(left, right), value(right, left));
       if (bothValues) return dialect.isNotDistinct(value(left), value(right));
     } else if (leftNull || rightNull) {
-      return truth(false);
+      return known(false);
     }
     const through = left.kind === 'column' && left.path.length > 0 ? left : right;
     if (through.kind === 'column' && through.path.length > 0 && through.column !== 'ID') {
@@ -195,7 +199,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       tests.push(sql`(${side(e, e.left)} IN (${sql.join(values.map((item) => value(item, e.left)))}))`);
     }
     if (values.length < e.list.length) tests.push(sql`(${value(e.left)} IS NULL)`);
-    if (tests.length === 0) return truth(false);
+    if (tests.length === 0) return known(false);
     return tests.length === 1 ? tests[0] : sql`(${sql.join(tests, sql` OR `)})`;
   };
 

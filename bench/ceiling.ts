@@ -182,10 +182,11 @@ async function main() {
         `round ${round}: ceiling ${c.rps.toFixed(0)} req/s (${ms(c.cpuPerRequest)} CPU/req), service ${s.rps.toFixed(0)} req/s (${ms(s.cpuPerRequest)} CPU/req), ${percent(s.rps, c.rps)}`,
       );
     }
+    const fractions = figures.service.map((s, i) => s / figures.ceiling[i]);
     const [c, s] = [median(figures.ceiling), median(figures.service)];
     const [cpuC, cpuS] = [median(figures.cpuC), median(figures.cpuS)];
     console.log(
-      `page of 50, median of ${rounds} × ${seconds} s: ceiling ${c.toFixed(0)} req/s, service ${s.toFixed(0)} req/s, ${percent(s, c)} of the ceiling`,
+      `page of 50, median of ${rounds} × ${seconds} s: ceiling ${c.toFixed(0)} req/s, service ${s.toFixed(0)} req/s, ${percent(s, c)} of the ceiling (median of the rounds' fractions ${percent(median(fractions), 1)})`,
     );
     console.log(
       `server CPU per request: ceiling ${ms(cpuC)}, service ${ms(cpuS)}, ${percent(cpuC, cpuS)} (the fraction a saturated core would give)`,

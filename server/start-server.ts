@@ -1,5 +1,5 @@
 // Opens the database, prepares it and serves the app: used by `npm start` and by the tests.
-import { STATUS_CODES } from 'node:http';
+import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openStore, type Store } from './db/database.ts';
@@ -83,9 +83,15 @@ interface ClientError extends Error {
  * Node's bare status line, then the connection closes (the parser cannot go on).
  */
 function answerClientError(error: ClientError, socket: Socket) {
-  const response = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent) {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
+    return;
+  }
+  // A valid request before the bad bytes on this connection (e.g. a body sent without its
+  // length) may still be answering: its answer goes first, or the client would take ours for it.
+  const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.once('finish', () => setImmediate(() => answerClientError(error, socket)));
     return;
   }
   const refusal = refusalOf(error);

@@ -162,40 +162,43 @@ describe('inputs that gave a 5xx, one by one', () => {
 });
 
 /**
- * What a client sends in one step of its stream; `{own}` stands for its opportunity's ID and
- * `{long}` for text that makes the URL longer than the service reads (kept out of the printed
- * counterexamples).
+ * What a client sends in one step of its stream. In paths, `{own}` stands for the client's
+ * opportunity and `{long}` for text that makes the URL longer than the service reads (kept out
+ * of the printed counterexamples).
  */
-type Step =
-  | { kind: 'read'; path: string; headers: Record<string, string> }
-  | {
-      kind: 'write';
-      method: 'PATCH' | 'PUT' | 'POST';
-      target: 'own record' | 'new record' | 'new line of own record';
-      body: string;
-      headers: Record<string, string>;
-    };
+interface Step {
+  method: string;
+  path: string;
+  body?: string;
+  headers: Record<string, string>;
+}
 
-const readStep = fc.record({
-  kind: fc.constant('read' as const),
+const readPaths = fc.constantFrom(
+  '/Activity_SalesOpportunity',
+  '/Activity_SalesOpportunity/$count',
+  '/Activity',
+  '/ProductLine',
+  '/Pipeline',
+  '/Activity_SalesOpportunity({own})',
+  '/Activity_SalesOpportunity({own})/ProductLines',
+  '/Activity_SalesOpportunity({own})/Phase',
+  '/Activity_SalesOpportunity({own})/Phase/$ref',
+  '/Activity_SalesOpportunity({own})/ProductLines/$ref',
+  '/Activity_SalesOpportunity({own})/Subject',
+  '/Activity_SalesOpportunity({own})/Subject/$value',
+  "/Activity_SalesOpportunity('{own}')",
+  '/Activity_SalesOpportunity(ID={own})',
+  '/Activity_SalesOpportunity(%00)',
+  '/Activity_SalesOpportunity/%ED%A0%80',
+  '/$metadata',
+  '/',
+  '/$batch',
+  '/Nope',
+);
+const readStep: fc.Arbitrary<Step> = fc.record({
+  method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'OPTIONS'),
   path: fc.oneof(
-    {
-      weight: 20,
-      arbitrary: fc
-        .tuple(
-          fc.constantFrom(
-            '/Activity_SalesOpportunity',
-            '/Activity_SalesOpportunity/$count',
-            '/Activity',
-            '/ProductLine',
-            '/Pipeline',
-            '/Activity_SalesOpportunity({own})',
-            '/Activity_SalesOpportunity({own})/ProductLines',
-          ),
-          queryString,
-        )
-        .map(([path, query]) => `${path}?${query}`),
-    },
+    { weight: 20, arbitrary: fc.tuple(readPaths, queryString).map(([path, query]) => `${path}?${query}`) },
     { weight: 1, arbitrary: fc.constant('/Activity_SalesOpportunity?$filter={long}') },
   ),
   headers: fc.record(
@@ -203,21 +206,51 @@ const readStep = fc.record({
     { requiredKeys: [] },
   ),
 });
-const writeStep = fc.record({
-  kind: fc.constant('write' as const),
-  method: fc.constantFrom('PATCH' as const, 'PUT' as const, 'POST' as const),
-  target: fc.constantFrom('own record' as const, 'new record' as const, 'new line of own record' as const),
-  body: writeBody,
-  headers: fc.record(
-    {
-      'If-Match': fc.constantFrom('*', 'W/"1"', 'W/"999"', 'garbage', ''),
-      Prefer: fc.constantFrom('return=minimal', 'return=representation'),
-      'Content-Type': fc.constantFrom('application/json', 'text/plain', 'application/json;charset=utf-8', ''),
-    },
-    { requiredKeys: [] },
-  ),
-});
-const step: fc.Arbitrary<Step> = fc.oneof(readStep, writeStep);
+
+/** Writes that can only touch the client's own records (never delete its opportunity). */
+const writeTarget = fc.oneof(
+  fc.record({
+    method: fc.constantFrom('PATCH', 'PUT', 'MERGE', 'POST'),
+    path: fc.constant('/Activity_SalesOpportunity({own})'),
+  }),
+  fc.record({
+    method: fc.constantFrom('PUT', 'PATCH', 'DELETE'),
+    path: fc
+      .constantFrom('Subject', 'Probability', 'ExpectedOrderDate', 'IsClosed', 'ID', 'Nope')
+      .map((property) => `/Activity_SalesOpportunity({own})/${property}`),
+  }),
+  fc.record({
+    method: fc.constantFrom('PUT', 'POST', 'DELETE'),
+    path: fc
+      .constantFrom('Phase', 'Pipeline', 'Relationship', 'ProductLines')
+      .map((navigation) => `/Activity_SalesOpportunity({own})/${navigation}/$ref`),
+  }),
+  fc.record({
+    method: fc.constant('POST'),
+    path: fc.constantFrom('/Activity_SalesOpportunity', '/Activity_SalesOpportunity({own})/ProductLines'),
+  }),
+);
+const writeStep: fc.Arbitrary<Step> = fc
+  .tuple(
+    writeTarget,
+    fc.oneof(writeBody, fc.constantFrom('{"value":"x"}', '{"value":null}', '{"@odata.id":"Pipeline(x)"}')),
+    fc.record(
+      {
+        'If-Match': fc.constantFrom('*', 'W/"1"', 'W/"999"', 'garbage', ''),
+        Prefer: fc.constantFrom('return=minimal', 'return=representation'),
+        'Content-Type': fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/json;charset=utf-8',
+          '',
+        ),
+      },
+      { requiredKeys: [] },
+    ),
+  )
+  .map(([target, body, headers]) => ({ ...target, body, headers }));
+
+const step = fc.oneof(readStep, writeStep);
 const streams = fc.array(fc.array(step, { minLength: 1, maxLength: 5 }), {
   minLength: CLIENTS,
   maxLength: CLIENTS,
@@ -240,27 +273,23 @@ async function worldOf(client: Client): Promise<string> {
   return `${record}\n${opportunities}`;
 }
 
-/** The request of a write step; a new record gets the client's customer, ahead of the body's fields. */
-function writeRequest(client: Client, s: Extract<Step, { kind: 'write' }>): RawRequest {
-  const own = `/Activity_SalesOpportunity(${client.opportunity})`;
-  if (s.target === 'own record') return { method: s.method, path: own, body: s.body, headers: s.headers };
-  const path = s.target === 'new record' ? '/Activity_SalesOpportunity' : `${own}/ProductLines`;
+/** The request of a step; a new opportunity gets the client's customer ahead of the body's fields. */
+function requestOf(client: Client, s: Step): RawRequest {
+  const path = s.path.replace('{own}', client.opportunity).replace('{long}', LONG);
   const body =
-    s.target === 'new record' && /^\{\s*"/.test(s.body)
+    s.body !== undefined && s.path === '/Activity_SalesOpportunity' && /^\{\s*"/.test(s.body)
       ? `{"Relationship":{"ID":"${client.organization}"},"Phase":{"ID":"${phase}"},${s.body.trimStart().slice(1)}`
       : s.body;
-  return { method: 'POST', path, body, headers: s.headers };
+  return { method: s.method, path, body, headers: s.headers };
 }
 
 async function runStream(client: Client, steps: Step[]) {
   for (const s of steps) {
-    const request =
-      s.kind === 'read'
-        ? { path: s.path.replace('{own}', client.opportunity).replace('{long}', LONG), headers: s.headers }
-        : writeRequest(client, s);
-    const before = s.kind === 'write' ? await worldOf(client) : undefined;
+    const request = requestOf(client, s);
+    const isWrite = s.body !== undefined;
+    const before = isWrite ? await worldOf(client) : undefined;
     const answer = await send(request, client);
-    let problem = brokenPromise(answer);
+    let problem = brokenPromise(answer, request.method);
     if (!problem && before !== undefined && answer.status >= 400) {
       const after = await worldOf(client);
       if (after !== before)
@@ -270,7 +299,7 @@ async function runStream(client: Client, steps: Step[]) {
       const shown = (text = '') =>
         text.length > 300 ? `${text.slice(0, 300)}... (${text.length} chars)` : text;
       throw new Error(
-        `${problem}\n  ${request.method ?? 'GET'} ${shown(request.path)} ${JSON.stringify(request.headers)}` +
+        `${problem}\n  ${request.method} ${shown(request.path)} ${JSON.stringify(request.headers)}` +
           `${request.body !== undefined ? `\n  body: ${shown(request.body)}` : ''}` +
           `\n  → ${answer.status} ${shown(answer.text)}`,
       );

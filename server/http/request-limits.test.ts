@@ -13,10 +13,10 @@ interface RawAnswer {
   body: any;
 }
 
-/** Sends `head` over a fresh connection, in one write or in pieces of `piece` bytes. */
-function sendRaw(head: string, piece?: number): Promise<RawAnswer> {
+/** Sends `head` over a fresh connection, in one write or in pieces of `piece` bytes; all it got back. */
+function sendRawText(head: string, piece?: number): Promise<string> {
   const { port, hostname } = new URL(service.server.origin);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const socket = connect(Number(port), hostname, async () => {
       if (!piece) socket.write(head);
@@ -29,26 +29,25 @@ function sendRaw(head: string, piece?: number): Promise<RawAnswer> {
     });
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', () => {}); // the server may close while the head is still being written
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [top, ...rest] = text.split('\r\n\r\n');
-      const [statusLine, ...headerLines] = top.split('\r\n');
-      const headers = Object.fromEntries(
-        headerLines.map((line) => [
-          line.slice(0, line.indexOf(':')).toLowerCase(),
-          line.slice(line.indexOf(':') + 1).trim(),
-        ]),
-      );
-      const status = Number(statusLine.split(' ')[1]);
-      if (!status) reject(new Error(`no answer: ${JSON.stringify(text.slice(0, 200))}`));
-      else
-        resolve({
-          status,
-          headers,
-          body: rest.join('\r\n\r\n') ? JSON.parse(rest.join('\r\n\r\n')) : undefined,
-        });
-    });
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
+}
+
+/** The first answer to `head`. */
+async function sendRaw(head: string, piece?: number): Promise<RawAnswer> {
+  const text = await sendRawText(head, piece);
+  const [top, ...rest] = text.split('\r\n\r\n');
+  const [statusLine, ...headerLines] = top.split('\r\n');
+  const headers = Object.fromEntries(
+    headerLines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
+  const status = Number(statusLine.split(' ')[1]);
+  if (!status) throw new Error(`no answer: ${JSON.stringify(text.slice(0, 200))}`);
+  const body = rest.join('\r\n\r\n');
+  return { status, headers, body: body ? JSON.parse(body) : undefined };
 }
 
 /** A GET of `/v1/odata/Pipeline?x=...` whose path and query are `bytes` long (x is ignored). */
@@ -129,6 +128,22 @@ describe('malformed requests', () => {
     const answer = await sendRaw('GET /v1/odata/Pipeline HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n');
     expectODataError(answer, 400, 'BadRequest');
     expect(answer.body.error.message).toMatch(/^The request is not valid HTTP\/1.1: .+ \(HPE_/);
+  });
+
+  it('after a valid request on the same connection are answered after it, in order', async () => {
+    // a body sent without its length: its bytes read as the start of a next request
+    const text = await sendRawText(
+      'GET /v1/odata/Pipeline?$top=1 HTTP/1.1\r\nHost: localhost\r\n\r\n{"value":"x"}',
+    );
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+    expect(text.slice(text.lastIndexOf('\r\n\r\n') + 4)).toBe(
+      JSON.stringify({
+        error: {
+          code: 'BadRequest',
+          message: 'The request is not valid HTTP/1.1: Invalid method encountered (HPE_INVALID_METHOD)',
+        },
+      }),
+    );
   });
 
   it('leave the service answering', async () => {

@@ -93,6 +93,32 @@ export const BoardColumn = memo(function BoardColumn({
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  const { isLive, wake, observe, focusHandOver } = live;
+  // The same element while only dnd-kit's context changed (a drag starting, crossing a card or
+  // ending re-renders every column): React then skips the list instead of comparing every card.
+  const list = useMemo(
+    () => (
+      <ul className="flex flex-col gap-2">
+        {cards.map((card, index) => (
+          <OpportunityCard
+            key={card.ID}
+            live={isLive(card.ID, index)}
+            onWake={wake}
+            focusHandOver={focusHandOver}
+            observe={observe}
+            card={card}
+            phaseId={phase.ID}
+            saving={pendingIds.includes(card.ID)}
+            staleDays={staleDays}
+            dropLine={dropIndicator?.cardId === card.ID ? dropIndicator.line : null}
+            onOpen={onOpen}
+          />
+        ))}
+      </ul>
+    ),
+    [cards, isLive, wake, observe, focusHandOver, phase.ID, pendingIds, staleDays, dropIndicator, onOpen],
+  );
+
   const tone = phase.IsWon ? 'bg-emerald-50/60' : phase.IsLost ? 'bg-rose-50/60' : 'bg-slate-100';
   return (
     <section
@@ -139,23 +165,7 @@ export const BoardColumn = memo(function BoardColumn({
             <ErrorState compact message={describeError(query.error)} onRetry={() => query.refetch()} />
           ) : (
             <SortableContext items={ids} strategy={verticalListSortingStrategy}>
-              <ul className="flex flex-col gap-2">
-                {cards.map((card, index) => (
-                  <OpportunityCard
-                    key={card.ID}
-                    live={live.isLive(card.ID, index)}
-                    focused={live.focusedId === card.ID}
-                    onWake={live.wake}
-                    observe={live.observe}
-                    card={card}
-                    phaseId={phase.ID}
-                    saving={pendingIds.includes(card.ID)}
-                    staleDays={staleDays}
-                    dropLine={dropIndicator?.cardId === card.ID ? dropIndicator.line : null}
-                    onOpen={onOpen}
-                  />
-                ))}
-              </ul>
+              {list}
               {cards.length === 0 && (
                 <EmptyState title={isDropTarget ? 'Drop here' : 'No opportunities'}>
                   {isDropTarget ? null : 'Drag a card here or add one.'}

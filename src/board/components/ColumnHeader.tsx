@@ -1,10 +1,15 @@
 // Phase name, count and per-currency sums: EUR and USD are shown side by side, never added.
+import { memo } from 'react';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { formatMoney } from '../../lib/format';
 import { Skeleton } from '../../ui/StateViews';
 import type { ColumnTotals } from '../api/column-totals-query';
 
-export function ColumnHeader({
+/**
+ * Memoised: a column re-renders whenever dnd-kit's context changes (twice per drop, for every
+ * column), and its header needs to only when its totals do.
+ */
+export const ColumnHeader = memo(function ColumnHeader({
   phase,
   headingId,
   totals,
@@ -53,4 +58,4 @@ export function ColumnHeader({
       </div>
     </header>
   );
-}
+});

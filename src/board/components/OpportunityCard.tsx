@@ -4,16 +4,9 @@
 import type { DraggableSyntheticListeners } from '@dnd-kit/core';
 import { type AnimateLayoutChanges, useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import {
-  type CSSProperties,
-  type KeyboardEvent,
-  memo,
-  type Ref,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-} from 'react';
+import { type KeyboardEvent, memo, type Ref, useLayoutEffect, useMemo, useRef } from 'react';
 import type { BoardCard } from '../api/board-card';
+import type { FocusHandOver } from '../hooks/use-live-cards';
 import { CardBody } from './CardBody';
 import { dragInstructionsId } from './drag-instructions-id';
 
@@ -43,28 +36,26 @@ interface CardProps {
  */
 export const OpportunityCard = memo(function OpportunityCard({
   live,
-  focused,
   onWake,
+  focusHandOver,
   ...props
 }: CardProps & {
   live: boolean;
-  /** the card took the focus last: when it turns live it takes the focus back */
-  focused: boolean;
   onWake: (id: string) => void;
+  /** passes the focus from a plain article to the sortable one that replaces it */
+  focusHandOver: FocusHandOver;
 }) {
   // Both report the focus: the focused card stays live when the column scrolls it away.
   return live ? (
-    <SortableCard {...props} focused={focused} onWake={onWake} />
+    <SortableCard {...props} focusHandOver={focusHandOver} onWake={onWake} />
   ) : (
-    <PlainCard {...props} onWake={onWake} />
+    <PlainCard {...props} focusHandOver={focusHandOver} onWake={onWake} />
   );
 });
 
-function SortableCard({
-  focused,
-  onWake,
-  ...props
-}: CardProps & { focused: boolean; onWake: (id: string) => void }) {
+type CardWithFocus = CardProps & { onWake: (id: string) => void; focusHandOver: FocusHandOver };
+
+function SortableCard({ focusHandOver, onWake, ...props }: CardWithFocus) {
   const { card, phaseId, saving, observe } = props;
   // Stable, so dnd-kit's memoised data for this card survives the re-renders above.
   const data = useMemo(() => ({ type: 'card' as const, card, phaseId }), [card, phaseId]);
@@ -89,12 +80,12 @@ function SortableCard({
     },
     [setNodeRef, observe],
   );
-  // Turned live by the focus: the plain article that had it is gone, so this one takes it.
+  // Turned live by the focus: the plain article that had it is gone, so this one takes it. Only
+  // then: a card landing from a drop does not take the focus, which would also force a style
+  // recalculation in the middle of the drop's commit.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only when mounted
   useLayoutEffect(() => {
-    if (focused && (document.activeElement === document.body || !document.activeElement)) {
-      node.current?.focus({ preventScroll: true });
-    }
+    if (focusHandOver.take(card.ID)) node.current?.focus({ preventScroll: true });
   }, []);
   return (
     <CardArticle
@@ -103,8 +94,9 @@ function SortableCard({
       attributes={attributes}
       listeners={listeners}
       isDragging={isDragging}
-      onFocus={() => onWake(card.ID)}
-      style={{ transform: CSS.Translate.toString(transform), transition }}
+      onWake={onWake}
+      transform={CSS.Translate.toString(transform)}
+      transition={transition}
     />
   );
 }
@@ -116,20 +108,40 @@ const plainAttributes = {
   'aria-describedby': dragInstructionsId,
 };
 
-function PlainCard({ onWake, ...props }: CardProps & { onWake: (id: string) => void }) {
+function PlainCard({ focusHandOver, onWake, ...props }: CardWithFocus) {
   const { card, saving, observe } = props;
+  const attributes = useMemo(() => ({ ...plainAttributes, 'aria-disabled': saving }), [saving]);
+  const node = useRef<HTMLElement | null>(null);
+  const ref = useMemo(
+    () => (element: HTMLElement | null) => {
+      node.current = element;
+      const unobserve = observe(element);
+      return () => {
+        unobserve?.();
+        node.current = null;
+      };
+    },
+    [observe],
+  );
+  // Swapped for the sortable card (it took the focus, see useLiveCards): React runs this before
+  // it removes the article, which still has the focus then.
+  useLayoutEffect(
+    () => () => {
+      if (node.current && node.current === document.activeElement) focusHandOver.give(card.ID);
+    },
+    [focusHandOver, card.ID],
+  );
   return (
-    <CardArticle
-      {...props}
-      articleRef={observe}
-      attributes={{ ...plainAttributes, 'aria-disabled': saving }}
-      onFocus={() => onWake(card.ID)}
-      isDragging={false}
-    />
+    <CardArticle {...props} articleRef={ref} attributes={attributes} onWake={onWake} isDragging={false} />
   );
 }
 
-function CardArticle({
+/**
+ * Memoised, with props that keep their identity (dnd-kit memoises attributes and listeners, the
+ * transform comes as a string): every sortable card re-renders twice per drop for dnd-kit's
+ * context, and its article needs to only when its own drag state changes.
+ */
+const CardArticle = memo(function CardArticle({
   card,
   saving,
   staleDays,
@@ -139,16 +151,19 @@ function CardArticle({
   attributes,
   listeners,
   isDragging,
-  style,
-  onFocus,
-}: CardProps & {
+  transform,
+  transition,
+  onWake,
+}: Omit<CardProps, 'observe'> & {
   articleRef: Ref<HTMLElement>;
   attributes: object;
   listeners?: DraggableSyntheticListeners;
   isDragging: boolean;
-  style?: CSSProperties;
-  onFocus?: () => void;
+  transform?: string;
+  transition?: string;
+  onWake: (id: string) => void;
 }) {
+  const style = transform || transition ? { transform, transition } : undefined;
   return (
     <li className="relative list-none">
       {dropLine === 'before' && <DropLineMark position="-top-1.5" />}
@@ -160,7 +175,7 @@ function CardArticle({
         aria-busy={saving || undefined}
         data-card-id={card.ID}
         style={style}
-        onFocus={onFocus}
+        onFocus={() => onWake(card.ID)}
         onClick={() => onOpen(card.ID)}
         onKeyDown={(event: KeyboardEvent<HTMLElement>) => {
           if (event.key === 'Enter' && !isDragging) {
@@ -179,7 +194,7 @@ function CardArticle({
       {dropLine === 'after' && <DropLineMark position="-bottom-1.5" />}
     </li>
   );
-}
+});
 
 function DropLineMark({ position }: { position: string }) {
   return (

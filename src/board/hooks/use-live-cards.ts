@@ -1,7 +1,7 @@
 // Which cards of a column are wired to dnd-kit right now: those near the visible part of the
 // column, the focused one and the dragged one. The others are plain articles (see OpportunityCard).
 import { useDndMonitor } from '@dnd-kit/core';
-import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
 /** Cards this far above or below the visible part of the column are live already. */
 const margin = '800px';
@@ -14,8 +14,16 @@ export interface LiveCards {
   observe: (node: HTMLElement | null) => (() => void) | undefined;
   /** makes a card live at once (it took the focus) */
   wake: (id: string) => void;
-  /** the card that took the focus last, so a card woken by focus can take it back */
+  /** the card that took the focus last: it stays live while the column scrolls it away */
   focusedId: string | null;
+  focusHandOver: FocusHandOver;
+}
+
+/** The focus, from a plain article that had it to the sortable one that replaces it. */
+export interface FocusHandOver {
+  give(id: string): void;
+  /** whether `id` was handed the focus; true once */
+  take(id: string): boolean;
 }
 
 /**
@@ -90,5 +98,19 @@ export function useLiveCards(listRef: RefObject<HTMLElement | null>): LiveCards 
     [supported, near, focusedId],
   );
 
-  return { isLive, observe, wake: setFocusedId, focusedId };
+  const focusHandOver = useMemo<FocusHandOver>(() => {
+    let handedTo: string | null = null;
+    return {
+      give: (id) => {
+        handedTo = id;
+      },
+      take: (id) => {
+        if (handedTo !== id) return false;
+        handedTo = null;
+        return true;
+      },
+    };
+  }, []);
+
+  return { isLive, observe, wake: setFocusedId, focusedId, focusHandOver };
 }

@@ -66,7 +66,7 @@ describe('optimistic column sums', () => {
     { key: 'qualified', currency: 'EUR', count: 1, estimated: 500, weighted: 100 },
   ];
 
-  it('moves a card\'s amounts from its phase and currency to the new phase, at its new weight', () => {
+  it("moves a card's amounts from its phase and currency to the new phase, at its new weight", () => {
     const moved = { ...deal, Probability: 20, WeightedAmount: 200.02 };
     expect(moveInSums(sums, deal, 'lead', moved, 'qualified')).toEqual([
       { key: 'lead', currency: 'EUR', count: 2, estimated: 3000, weighted: 300 },

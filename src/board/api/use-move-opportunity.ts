@@ -47,13 +47,17 @@ export function useMoveOpportunity(onFailure: (message: string) => void) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationKey: moveMutationKey,
-    mutationFn: (variables: MoveVariables) =>
-      odata.update<BoardCard>(
+    mutationFn: async (variables: MoveVariables) => {
+      // The frame that shows the drop goes first: starting a fetch costs a few milliseconds of
+      // the drop's task, and the browser runs a frame after an input event before a timer.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return odata.update<BoardCard>(
         sets.SalesOpportunity,
         variables.card.ID,
         moveBody(variables),
         variables.card['@odata.etag'],
-      ),
+      );
+    },
     // Synchronous on purpose: TanStack calls onMutate inside mutate(), so the cache holds the
     // move before the drop handler returns and the render that ends the drag reads it. Awaiting
     // the cancel first put the write a task later, and its render in front of the next frame.

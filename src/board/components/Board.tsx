@@ -150,8 +150,15 @@ export function Board({
 
   const accessibility = useMemo(() => ({ announcements, screenReaderInstructions }), [announcements]);
 
-  const onDragStart = ({ active }: DragStartEvent) => {
+  const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
     setActive((active.data.current as DragData).card ?? null);
+    // A pointer or touch drag does not need the focus the press gave the card, and a drop that
+    // removes a focused article makes the browser fix the focus up in the middle of the drop's
+    // commit (about 3 ms here). A keyboard drag keeps it: dnd-kit's keyboard sensor needs it.
+    if (!(activatorEvent instanceof KeyboardEvent)) {
+      const focused = document.activeElement;
+      if (focused instanceof HTMLElement && focused.dataset.cardId === String(active.id)) focused.blur();
+    }
   };
 
   const onDragMove = ({ active, over }: DragMoveEvent) => {

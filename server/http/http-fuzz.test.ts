@@ -118,6 +118,17 @@ describe('inputs that gave a 5xx, one by one', () => {
     expect(await count('ProductLines/all(l: not (null ne null))')).toBe(all);
   });
 
+  it('substring() on PostgreSQL (its substr() takes integers, the URL gives doubles)', async () => {
+    const subjects = async (filter: string) => {
+      const answer = await get(`$filter=${filter}&$select=Subject&$orderby=Subject`);
+      expect(answer.status, answer.text).toBe(200);
+      return (answer.body as { value: { Subject: string }[] }).value.map((r) => r.Subject);
+    };
+    expect(await subjects("substring(Subject, 1) eq 'lient 0'")).toEqual(['Client 0']);
+    expect(await subjects("substring(Subject, 1.5, 5) in ('lient')")).toHaveLength(CLIENTS);
+    expect(await subjects("substring(Subject, 99999999) eq 'x'")).toEqual([]);
+  });
+
   it('a NUL or lone surrogate in a written text: 400 on the field, and nothing changes', async () => {
     const [{ opportunity, organization }] = clients;
     const path = `/Activity_SalesOpportunity(${opportunity})`;

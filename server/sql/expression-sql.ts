@@ -232,10 +232,14 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
         return sql`length(${value(a)})`;
       case 'indexof':
         return sql`(${dialect.position(value(a), value(b))} - 1)`;
-      case 'substring':
+      case 'substring': {
+        // PostgreSQL's substr() takes integers, and numbers are doubles there (those from the
+        // URL too); floor() first, so that both databases cut 1.5 the same way
+        const integer = (n: BoundExpr) => sql`CAST(floor(${value(n)}) AS INTEGER)`;
         return c
-          ? sql`substr(${value(a)}, ${value(b)} + 1, ${value(c)})`
-          : sql`substr(${value(a)}, ${value(b)} + 1)`;
+          ? sql`substr(${value(a)}, ${integer(b)} + 1, ${integer(c)})`
+          : sql`substr(${value(a)}, ${integer(b)} + 1)`;
+      }
       case 'tolower':
         return sql`lower(${value(a)})`;
       case 'toupper':

@@ -22,6 +22,8 @@ export const troublesomeQueryTexts = [
   '5 in (5, 6)',
   'not (null eq null)',
   'not (null gt 5)',
+  "substring(Subject,99999999) in ('x')",
+  "substring(Subject,1.5,2) eq 'x'",
   `Subject eq '${'x'.repeat(7990)}'`, // just under the 8,000 characters of a query option
   `Subject eq '${'x'.repeat(9000)}'`, // over them
   `${'('.repeat(150)}IsClosed${')'.repeat(150)}`, // deeper than the parser's 100 levels

@@ -61,7 +61,16 @@ export async function ensureSweepPostgres(level: number, size: number, base: str
     await migrate(store);
     // a bench database need not survive a crash
     await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(store.db);
+    // a million rows go in far faster without the secondary indexes, made again afterwards
+    const { rows: indexes } = await sql<{
+      indexname: string;
+      indexdef: string;
+    }>`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'activity' AND indexname NOT LIKE '%pkey'`.execute(
+      store.db,
+    );
+    for (const index of indexes) await sql`DROP INDEX ${sql.id(index.indexname)}`.execute(store.db);
     await store.transaction((tx) => createSkewedOpportunities(tx, level, size));
+    for (const index of indexes) await sql.raw(index.indexdef).execute(store.db);
     await sql`VACUUM ANALYZE`.execute(store.db);
   } finally {
     await store.close();

@@ -11,8 +11,8 @@ export const queryKeys = {
   board: (pipelineId: string) => [...queryKeys.all, 'board', pipelineId] as const,
   column: (pipelineId: string, phaseId: string, filter: ODataFilter) =>
     [...queryKeys.board(pipelineId), 'column', phaseId, filter] as const,
-  columnTotals: (pipelineId: string, filter: ODataFilter, viaApply: boolean) =>
-    [...queryKeys.board(pipelineId), 'totals', filter, viaApply] as const,
+  columnTotals: (pipelineId: string, filter: ODataFilter) =>
+    [...queryKeys.board(pipelineId), 'totals', filter] as const,
   /** what the service at this address supports, read once from its $metadata */
   capabilities: (baseUrl: string) => [...queryKeys.all, '$metadata', baseUrl] as const,
   forecast: (pipelineId: string, filter: ODataFilter, viaApply: boolean) =>

@@ -141,7 +141,7 @@ export const BoardColumn = memo(function BoardColumn({
           <button
             type="button"
             onClick={() => setAdding(true)}
-            className="flex w-full items-center justify-center gap-1 rounded-md py-1 text-xs font-medium text-slate-500 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500"
+            className="flex w-full items-center justify-center gap-1 rounded-md py-1 text-xs font-medium text-slate-600 hover:bg-white hover:text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500"
             aria-label={`Add opportunity to ${phase.Name}`}
           >
             <PlusIcon width={14} height={14} /> Add opportunity

@@ -42,7 +42,7 @@ export const CardBody = memo(function CardBody({
   const rep = repName(card.SalesRepresentative);
   return (
     <>
-      <div className="flex items-center justify-between gap-2 text-[11px] text-slate-400">
+      <div className="flex items-center justify-between gap-2 text-[11px] text-slate-500">
         <span className="font-mono">{card.Number}</span>
         <span className="flex items-center gap-1.5">
           {saving && (

@@ -33,7 +33,7 @@ export const ColumnHeader = memo(function ColumnHeader({
           <span className="sr-only"> opportunities</span>
         </span>
       </div>
-      <div className="mt-1.5 min-h-9 space-y-0.5 text-xs text-slate-500" data-testid="column-sums">
+      <div className="mt-1.5 min-h-9 space-y-0.5 text-xs text-slate-600" data-testid="column-sums">
         {loading ? (
           <>
             <Skeleton className="h-3.5 w-40" />

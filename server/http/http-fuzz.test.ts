@@ -116,6 +116,19 @@ describe('inputs that gave a 5xx, one by one', () => {
     expect(await count('not (null gt 5)')).toBe(all);
     expect(await count('not (5 in (5, 6))')).toBe(0);
     expect(await count('ProductLines/all(l: not (null ne null))')).toBe(all);
+    expect(await count("'x' eq null")).toBe(0);
+    expect(await count('not (2026-01-01 eq null)')).toBe(all);
+    expect(await count('now() eq null or maxdatetime() in (null)')).toBe(0);
+    expect(await count('CreationDate lt now()')).toBe(all);
+  });
+
+  it('a truth value as a $apply group key (PostgreSQL took its two parameters for two expressions)', async () => {
+    const answer = await get('$apply=groupby((IsClosed),aggregate($count as N))');
+    expect(answer.status, answer.text).toBe(200);
+    const total = Number((await send({ path: '/Activity_SalesOpportunity/$count' })).text);
+    expect((answer.body as { value: { N: number }[] }).value.reduce((sum, row) => sum + row.N, 0)).toBe(
+      total,
+    );
   });
 
   it('substring() on PostgreSQL (its substr() takes integers, the URL gives doubles)', async () => {

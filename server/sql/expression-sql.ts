@@ -75,11 +75,13 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
     }
   };
 
-  const truth = (b: boolean) => sql.val(dialect.toDatabase('Edm.Boolean', b));
-  // a condition known before the query runs, written so that both databases type it as boolean:
-  // to PostgreSQL a lone parameter has no type where nothing around it gives one, and e.g.
-  // `not (null eq null)` as NOT COALESCE($1, $2) failed to run
-  const known = (b: boolean) => (b ? sql`(1 = 1)` : sql`(1 = 0)`);
+  // A truth value as a literal, not a parameter: to PostgreSQL a lone parameter has no type where
+  // nothing around it gives one (`not (null eq null)` as NOT COALESCE($1, $2) failed to run), and
+  // one written twice (a $apply group key in SELECT and GROUP BY) would be two parameters that
+  // PostgreSQL cannot tell are the same expression.
+  const truth = (b: boolean) => sql.lit(dialect.toDatabase('Edm.Boolean', b));
+  /** A date-time fixed by the request, typed as the date-time columns are (it may stand alone). */
+  const instant = (iso: string) => sql`CAST(${iso} AS ${sql.raw(dialect.columnType('Edm.DateTimeOffset'))})`;
 
   const literal = (e: Extract<BoundExpr, { kind: 'literal' }>, like?: BoundExpr): Sql => {
     if (e.value === null) return sql`NULL`;
@@ -129,7 +131,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
           const condition = e.predicate ? sql` AND ${predicate(e.predicate, false)}` : sql``;
           return sql`EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where}${condition})`;
         }
-        const condition = e.predicate ? predicate(e.predicate, true) : known(true);
+        const condition = e.predicate ? predicate(e.predicate, true) : truth(true);
         return sql`NOT EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where} AND NOT ${condition})`;
       }
     }
@@ -144,16 +146,18 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
     const leftNull = left.kind === 'literal' && left.value === null;
     const rightNull = right.kind === 'literal' && right.value === null;
     if (op === 'eq' || op === 'ne') {
-      if (leftNull && rightNull) return known(op === 'eq');
+      if (leftNull && rightNull) return truth(op === 'eq');
       if (rightNull || leftNull) {
-        const other = value(rightNull ? left : right);
+        const operand = rightNull ? left : right;
+        if (operand.kind === 'literal') return truth(op === 'ne'); // a value is never null
+        const other = value(operand);
         return op === 'eq' ? sql`(${other} IS NULL)` : sql`(${other} IS NOT NULL)`;
       }
       const bothValues = left.kind !== 'literal' && right.kind !== 'literal';
       if (op === 'ne') return dialect.isDistinct(value(left, right), value(right, left));
       if (bothValues) return dialect.isNotDistinct(value(left), value(right));
     } else if (leftNull || rightNull) {
-      return known(false);
+      return truth(false);
     }
     const through = left.kind === 'column' && left.path.length > 0 ? left : right;
     if (through.kind === 'column' && through.path.length > 0 && through.column !== 'ID') {
@@ -199,7 +203,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       tests.push(sql`(${side(e, e.left)} IN (${sql.join(values.map((item) => value(item, e.left)))}))`);
     }
     if (values.length < e.list.length) tests.push(sql`(${value(e.left)} IS NULL)`);
-    if (tests.length === 0) return known(false);
+    if (tests.length === 0) return truth(false);
     return tests.length === 1 ? tests[0] : sql`(${sql.join(tests, sql` OR `)})`;
   };
 
@@ -261,11 +265,11 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
         // date-times are stored in UTC
         return sql`(CASE WHEN ${value(a)} IS NULL THEN NULL ELSE 0 END)`;
       case 'now':
-        return sql.val(ctx.now);
+        return instant(ctx.now);
       case 'maxdatetime':
-        return sql.val('9999-12-31T23:59:59.999Z');
+        return instant('9999-12-31T23:59:59.999Z');
       case 'mindatetime':
-        return sql.val('0001-01-01T00:00:00.000Z');
+        return instant('0001-01-01T00:00:00.000Z');
       case 'round':
         return sql`round(${value(a)})`;
       case 'floor':

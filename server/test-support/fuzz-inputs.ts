@@ -24,6 +24,8 @@ export const troublesomeQueryTexts = [
   'not (null gt 5)',
   "substring(Subject,99999999) in ('x')",
   "substring(Subject,1.5,2) eq 'x'",
+  "'x' eq null",
+  'not (now() eq null)',
   `Subject eq '${'x'.repeat(7990)}'`, // just under the 8,000 characters of a query option
   `Subject eq '${'x'.repeat(9000)}'`, // over them
   `${'('.repeat(150)}IsClosed${')'.repeat(150)}`, // deeper than the parser's 100 levels
@@ -129,7 +131,29 @@ const operand = fc.constantFrom(
   "concat(Subject,'x')",
   "indexof(Subject,'a')",
   'substring(Subject,99999999)',
+  'substring(Subject,Probability,2)',
+  'tolower(Subject)',
+  'trim(Number)',
+  'round(EstimatedAmount)',
+  'floor(Probability div 3)',
+  'ceiling(-EstimatedAmount)',
+  'date(CreationDate)',
+  'hour(CreationDate)',
+  'second(LastMutationDate)',
+  'totaloffsetminutes(CreationDate)',
+  'day(ExpectedOrderDate)',
+  'now()',
+  'maxdatetime()',
+  'mindatetime()',
+  'ExpectedOrderDate',
+  'Number',
+  'ID',
+  'Phase',
+  'Phase/ID',
+  '$it/Subject',
+  'SalesRepresentative/Organization/Name',
   'ProductLines/$count',
+  'ProductLines/$count add 1',
 );
 const literal = fc.constantFrom(
   "'x'",
@@ -152,15 +176,27 @@ const literal = fc.constantFrom(
   '00000000-0000-0000-0000-000000000000',
   "duration'P1D'",
 );
-const comparison = fc
-  .tuple(operand, fc.constantFrom('eq', 'ne', 'gt', 'ge', 'lt', 'le'), literal)
-  .map((parts) => parts.join(' '));
+const comparisonOp = fc.constantFrom('eq', 'ne', 'gt', 'ge', 'lt', 'le');
+const comparison = fc.oneof(
+  fc.tuple(operand, comparisonOp, literal).map((parts) => parts.join(' ')),
+  fc.tuple(operand, comparisonOp, operand).map((parts) => parts.join(' ')),
+  fc.tuple(literal, comparisonOp, operand).map((parts) => parts.join(' ')),
+);
+const lambda = fc
+  .tuple(
+    fc.constantFrom('any', 'all'),
+    fc.constantFrom('Quantity', 'Price', 'Description', 'StartDate', 'Product/Name', 'Activity/Subject'),
+    comparisonOp,
+    literal,
+  )
+  .map(([op, property, cmp, value]) => `ProductLines/${op}(l:l/${property} ${cmp} ${value})`);
 const inList = fc
   .tuple(operand, fc.array(literal, { maxLength: 4 }))
   .map(([left, items]) => `${left} in (${items.join(',')})`);
 const predicate = fc.oneof(
   comparison,
   inList,
+  lambda,
   fc
     .tuple(fc.constantFrom('contains', 'startswith', 'endswith'), operand, literal)
     .map(([f, a, b]) => `${f}(${a},${b})`),
@@ -223,6 +259,7 @@ const optionValue = fc.oneof(
     'filter(Probability gt 1)/aggregate($count as N)',
     "filter(Subject eq 'a%00')/aggregate($count as N)",
     'groupby((Phase/Code))',
+    'groupby((IsClosed),aggregate($count as N))',
     'groupby((Phase/Code),aggregate(EstimatedAmount with sum as Total))',
     'aggregate(EstimatedAmount mul 1e308 with sum as Total)',
   ),

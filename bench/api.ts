@@ -1,7 +1,8 @@
 // `npm run bench:api`: the service over HTTP against the raw SQL floor. Prints figures; asserts
 // nothing. Options: --db sqlite|postgres, --sizes 10000,100000 (postgres: 1000000),
-// --instances 1 (postgres: 1,2), --seconds 4, --part scenarios,sweep (the selectivity sweep of
-// bench/sweep.ts: --sweep-size 100000 (postgres: 1000000), --sweep-seconds 1.5, --sweep-levels 0.001,0.1,0.5,0.75,0.99). PostgreSQL:
+// --instances 1 (postgres: 1,2), --seconds 4, --part scenarios,ceiling,sweep. The ceiling is
+// bench/ceiling.ts; the selectivity sweep bench/sweep.ts, with --sweep-size 100000 (postgres:
+// 1000000), --sweep-seconds 1.5, --sweep-levels 0.001,0.1,0.5,0.75,0.99. PostgreSQL:
 // BENCH_DATABASE_URL names a role that may create databases
 // (default postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres).
 import { execFileSync } from 'node:child_process';
@@ -237,7 +238,7 @@ async function benchSize(size: number, workers: number): Promise<Figures> {
   return results;
 }
 
-const parts = option('part', 'scenarios,sweep').split(',');
+const parts = option('part', 'scenarios,ceiling,sweep').split(',');
 if (parts.includes('scenarios')) {
   const figures: Record<string, Figures> = {};
   for (const workers of instances) {
@@ -255,6 +256,17 @@ if (parts.includes('scenarios')) {
       );
     }
   }
+}
+
+if (parts.includes('ceiling')) {
+  // the same page of 50 from memory through a bare Hono handler: what this stack can do here
+  const size = Math.max(...sizes);
+  const { url, floor } = await ensureDatabase(size);
+  await floor.close();
+  console.log(`\nThe ceiling, ${size.toLocaleString('en')} opportunities on ${database}, one instance:`);
+  execFileSync('node_modules/.bin/tsx', ['bench/ceiling.ts', '--db', url, '--seconds', String(seconds)], {
+    stdio: 'inherit',
+  });
 }
 
 if (parts.includes('sweep')) {

@@ -3,7 +3,7 @@
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { describeError } from '../../api/odata-error';
 import type { ODataFilter } from '../../api/odata-filter';
@@ -71,10 +71,6 @@ export const BoardColumn = memo(function BoardColumn({
     return landed.toPhaseId === phase.ID ? [...others, landed.card].sort(compareCards) : others;
   }, [query.data, landed, phase.ID]);
   const ids = useMemo(() => cards.map((c) => c.ID), [cards]);
-  const { setNodeRef } = useDroppable({
-    id: `column:${phase.ID}`,
-    data: { type: 'column', phaseId: phase.ID },
-  });
   const listRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLButtonElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
@@ -149,7 +145,7 @@ export const BoardColumn = memo(function BoardColumn({
         </div>
       )}
       <div ref={listRef} className="min-h-24 flex-1 overflow-y-auto px-2 pb-2">
-        <div ref={setNodeRef} className="min-h-full">
+        <ColumnDropArea phaseId={phase.ID}>
           {query.isPending ? (
             <ul className="space-y-2" aria-label="Loading opportunities">
               {[0, 1, 2].map((i) => (
@@ -193,8 +189,23 @@ export const BoardColumn = memo(function BoardColumn({
               )}
             </SortableContext>
           )}
-        </div>
+        </ColumnDropArea>
       </div>
     </section>
   );
 });
+
+/**
+ * The column as a drop target. Apart from the column because useDroppable reads dnd-kit's
+ * context, which changes twice per drop: only this re-renders then, and React skips the
+ * column's content it was given.
+ */
+function ColumnDropArea({ phaseId, children }: { phaseId: string; children: ReactNode }) {
+  const data = useMemo(() => ({ type: 'column', phaseId }), [phaseId]);
+  const { setNodeRef } = useDroppable({ id: `column:${phaseId}`, data });
+  return (
+    <div ref={setNodeRef} className="min-h-full">
+      {children}
+    </div>
+  );
+}

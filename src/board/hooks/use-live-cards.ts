@@ -3,8 +3,13 @@
 import { useDndMonitor } from '@dnd-kit/core';
 import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 
-/** Cards this far above or below the visible part of the column are live already. */
-const margin = '800px';
+/**
+ * Cards this far above or below the visible part of the column are live already: a card that
+ * scrolls into view is live the frame after, before a hand can grab it. Every live card
+ * re-renders twice per drop, so the margin is about one card (800px made ~50 live cards on a
+ * 1440×900 board, 200px ~30).
+ */
+const margin = '200px';
 /** Live before the observer's first report, so a card can be grabbed on the first frame. */
 const liveBeforeReport = 12;
 

@@ -106,8 +106,13 @@ export function useLiveCards(listRef: RefObject<HTMLElement | null>): LiveCards 
   const focusHandOver = useMemo<FocusHandOver>(() => {
     let handedTo: string | null = null;
     return {
+      // Good for the commit that swaps the articles only (its layout effects run before any
+      // microtask): a card that unmounts focused for another reason hands nothing to later ones.
       give: (id) => {
         handedTo = id;
+        queueMicrotask(() => {
+          handedTo = null;
+        });
       },
       take: (id) => {
         if (handedTo !== id) return false;

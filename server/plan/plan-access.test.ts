@@ -13,7 +13,7 @@ const searchable = (query: string) => termsOf(query).map((term) => isSearchable(
 function rangeColumns(query: string) {
   const plan = planOf(query);
   const terms = conjuncts(plan.filter!).filter((t) => isSearchable(t, 'activity'));
-  return orderedRange(plan, terms)?.map((t) => {
+  return orderedRange(plan, terms)?.terms.map((t) => {
     if (t.kind !== 'compare') throw new Error('an equality');
     const column = t.left.kind === 'column' ? t.left : t.right;
     return column.kind === 'column' ? [...column.path.map((p) => p.name), column.column].join('/') : '?';
@@ -61,6 +61,8 @@ describe('an index range in the order of the page', () => {
       '$filter=Pipeline/ID eq 3fa85f64-5717-4562-b3fc-2c963f66afa6 and Phase/ID eq 3fa85f64-5717-4562-b3fc-2c963f66afa7';
     expect(rangeColumns(`${board}&$orderby=SortIndex,ID`)).toEqual(['Pipeline/ID', 'Phase/ID']);
     expect(rangeColumns(`${board}&$orderby=SortIndex`)).toEqual(['Pipeline/ID', 'Phase/ID']);
+    const plan = planOf(`${board}&$orderby=SortIndex`);
+    expect(orderedRange(plan, conjuncts(plan.filter!))?.index).toBe('activity_board_column');
   });
 
   it('is missing when no index ends in the order', () => {

@@ -4,7 +4,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { type EntityType, model } from '../model/model.ts';
-import { accessHints, countHints } from '../plan/plan-access.ts';
+import { type AccessHints, accessHints, countHints } from '../plan/plan-access.ts';
 import type { ExpandPlan, ReadPlan } from '../plan/plan-read.ts';
 import { type ExpressionContext, expressionSql } from './expression-sql.ts';
 
@@ -71,7 +71,10 @@ export function orderSql(plan: ReadPlan, ctx: ExpressionContext): Sql {
   return sql.join(items);
 }
 
-const fromSql = (plan: ReadPlan) => sql`${sql.table(plan.type.table)} AS ${sql.id(plan.scope.alias)}`;
+const fromSql = (plan: ReadPlan, index?: string) =>
+  index
+    ? sql`${sql.table(plan.type.table)} AS ${sql.id(plan.scope.alias)} INDEXED BY ${sql.id(index)}`
+    : sql`${sql.table(plan.type.table)} AS ${sql.id(plan.scope.alias)}`;
 
 /**
  * The select list, compiled once per alias and plan shape and reused as text: built and compiled
@@ -111,12 +114,17 @@ export async function selectRows(
   const { plan } = query;
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
+  const statement = (hints?: AccessHints) => {
+    const pageCtx = { ...ctx, ...hints };
+    return sql`SELECT ${selectList(store, plan)} FROM ${fromSql(plan, hints?.index)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`;
+  };
   // a page: which index leads to it is chosen from the data (plan-access.ts)
-  const pageCtx = query.limit !== undefined ? { ...ctx, ...(await accessHints(store, plan, ctx)) } : ctx;
-  const rows = await run(
-    store,
-    sql`SELECT ${selectList(store, plan)} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`,
-  );
+  const hints = query.limit !== undefined ? await accessHints(store, plan, ctx) : undefined;
+  const rows = await run(store, statement(hints)).catch((error: Error) => {
+    // an index the planner cannot use for this query after all: its own plan, then
+    if (hints?.index && /no query solution/.test(error.message)) return run(store, statement());
+    throw error;
+  });
   await loadExpansions(store, plan, rows, ctx);
   return rows;
 }

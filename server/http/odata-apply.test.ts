@@ -134,6 +134,7 @@ describe('$apply', () => {
   it.each([
     ['groupby((Nope),aggregate($count as C))', 400, /Unknown property 'Nope'/],
     ['aggregate(Subject with sum as S)', 400, /sum needs a number/],
+    ['aggregate(IsClosed with max as S)', 400, /max needs a value with an order/],
     ['groupby((Currency),aggregate($count as Currency))', 400, /used twice/],
     ['groupby((Currency)', 400, /\$apply/],
     ['aggregate(EstimatedAmount with median as M)', 400, /\$apply/],

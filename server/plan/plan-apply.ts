@@ -123,6 +123,13 @@ function aggregations(items: AggregateItem[], scope: Scope): Aggregation[] {
     ) {
       throw badRequest(`${item.method} needs a number; '${item.alias}' aggregates ${expr.type}`, '$apply');
     }
+    // OData defines min and max on ordered types; a truth value has no order (PostgreSQL: no max(boolean))
+    if ((item.method === 'min' || item.method === 'max') && expr.type === 'boolean') {
+      throw badRequest(
+        `${item.method} needs a value with an order; '${item.alias}' aggregates true/false`,
+        '$apply',
+      );
+    }
     return { alias: item.alias, method: item.method, expr };
   });
 }

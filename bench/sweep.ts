@@ -31,7 +31,7 @@ async function sweepQueries(store: Store, level: number, size: number, floor: Fl
   const range = async (column: string, op: 'gt' | 'lt'): Promise<SweepQuery> => {
     const value = await threshold(store, column, op, level, size);
     return {
-      name: `${column} ${op} (${level * 100}% quantile)`,
+      name: `${column} ${op} (quantile s)`,
       options: `$filter=${column} ${op} ${value}`,
       where: [`"${column}" ${op === 'gt' ? '>' : '<'} ?`, [value]],
     };

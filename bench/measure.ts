@@ -79,15 +79,15 @@ export async function startService(
   return { origin: `http://127.0.0.1:${port}`, child };
 }
 
-/** Latency one request at a time for `seconds` (at least 50 requests), timed with sub-millisecond resolution. */
+/** Latency one request at a time for `seconds` (at least 50 requests, or `atLeast`), timed with sub-millisecond resolution. */
 export async function latency(
   url: string,
   seconds: number,
-  init: { method?: string; body?: () => string | undefined } = {},
+  init: { method?: string; body?: () => string | undefined; atLeast?: number } = {},
 ) {
   const times: number[] = [];
   const until = Date.now() + seconds * 1000;
-  while (Date.now() < until || times.length < 50) {
+  while (Date.now() < until || times.length < (init.atLeast ?? 50)) {
     const start = process.hrtime.bigint();
     const send = () =>
       fetch(url, {
@@ -105,11 +105,11 @@ export async function latency(
   return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
 }
 
-/** Median time of a piece of work, repeated for `seconds` (at least 20 times, at most 300). */
-export async function medianOf(work: () => Promise<unknown>, seconds: number) {
+/** Median time of a piece of work, repeated for `seconds` (at least `atLeast` times, at most 300). */
+export async function medianOf(work: () => Promise<unknown>, seconds: number, atLeast = 20) {
   const times: number[] = [];
   const until = Date.now() + seconds * 1000;
-  for (let i = 0; i < 300 && (i < 20 || Date.now() < until); i++) {
+  for (let i = 0; i < 300 && (i < atLeast || Date.now() < until); i++) {
     const start = process.hrtime.bigint();
     await work();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);

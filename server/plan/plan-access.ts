@@ -12,7 +12,7 @@
 // index: a bounded probe (at most `enough` index entries), remembered for a while. A condition
 // with fewer matches is searched; one with more is kept out of the plan (SQLite's unary `+`, or
 // no substring index), so that the order's index is walked. Either way a page reads at most
-// about max(enough, N × total / enough) rows, whatever the shape of the data.
+// about max(enough, page size × rows / enough) rows, whatever the shape of the data.
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { substringIndexes } from '../db/dialect.ts';

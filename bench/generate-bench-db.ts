@@ -95,7 +95,8 @@ async function countOpportunities(path: string): Promise<number | undefined> {
   }
 }
 
-function removeDatabase(path: string) {
+/** A SQLite file with its journal and WAL files. */
+export function removeDatabase(path: string) {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }
 

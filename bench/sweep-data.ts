@@ -1,7 +1,7 @@
 // The databases of the selectivity sweep (`npm run bench:api`), one per level, made once and
 // reused: SQLite files under data/, or PostgreSQL databases dealdeck_sweep_<level>_<size>.
 //   tsx bench/sweep-data.ts [--size 100000] [--level 0.75] [--postgres <url of a role that may create databases>]
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { openStore } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrations.ts';
 import { createSkewedOpportunities, skewLevels } from '../server/demo/skewed-data.ts';
+import { removeDatabase } from './generate-bench-db.ts';
 
 export const sweepFile = (level: number, size: number) => `data/sweep-${level}-${size}.db`;
 
@@ -76,10 +77,6 @@ export async function ensureSweepPostgres(level: number, size: number, base: str
     await store.close();
   }
   return { path: url, built: true };
-}
-
-function removeDatabase(path: string) {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 async function main() {

@@ -81,7 +81,15 @@ export function indexStatements(): string[] {
  * (Won and Lost are shared by every pipeline, so the phase alone is not enough), and its totals
  * group a pipeline's deals by phase and currency, read from the index alone.
  */
-export function queryIndexes(): { table: string; name: string; columns: string[] }[] {
+export function queryIndexes(): readonly { table: string; name: string; columns: string[] }[] {
+  // the model does not change while the service runs; the read planner asks on every page
+  cachedQueryIndexes ??= indexesOfModel();
+  return cachedQueryIndexes;
+}
+
+let cachedQueryIndexes: { table: string; name: string; columns: string[] }[] | undefined;
+
+function indexesOfModel() {
   const indexes: { table: string; name: string; columns: string[] }[] = [];
   for (const root of tables) {
     const { properties, references } = tableColumns(root);

@@ -30,7 +30,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () =>
-      admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * WITH (FORCE) ends the other sessions on the database, but a role without superuser rights may
+ * not end an autovacuum worker (42501, "must be a member of the role whose process is being
+ * terminated"), which the tests' bulk writes start. The worker soon moves on: try again.
+ */
+async function dropDatabase(name: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 }

@@ -14,10 +14,17 @@ describe('the ceiling', () => {
 
   it('serves the service page of 50 byte for byte', async () => {
     const file = join(folder, 'ceiling.db');
-    const service = await startServer({ databaseUrl: file, demoData: true, demoSize: 60 });
+    const service = await startServer({
+      databaseUrl: file,
+      demoData: true,
+      demoSize: 60,
+      apiToken: 'ceiling',
+    });
     const ceiling = await startCeiling(file);
     try {
-      const fromService = await fetch(`${service.origin}${pageOf50}`);
+      const fromService = await fetch(`${service.origin}${pageOf50}`, {
+        headers: { Authorization: 'Bearer ceiling' },
+      });
       const fromCeiling = await fetch(ceiling.url);
       const text = await fromService.text();
       expect(JSON.parse(text).value).toHaveLength(50);

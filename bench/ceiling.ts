@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
 import { Hono } from 'hono';
 import { openStore } from '../server/db/database.ts';
 import { apiBasePath, createApp } from '../server/http/app.ts';
+import { defaultAuthSettings } from '../server/people/auth-settings.ts';
 
 /** The page both servers answer: the same path and query as bench/api.ts's "page of 50". */
 export const pageOf50 = `${apiBasePath}/Activity_SalesOpportunity?$top=50`;
@@ -79,7 +80,11 @@ async function serveCeiling(database: string) {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const store = openStore(database);
   try {
-    const response = await createApp({ store }).request(`${origin}${pageOf50}`);
+    const apiToken = 'ceiling';
+    const response = await createApp({ store, auth: { ...defaultAuthSettings, apiToken } }).request(
+      `${origin}${pageOf50}`,
+      { headers: { Authorization: `Bearer ${apiToken}` } },
+    );
     if (!response.ok) throw new Error(`the service answered ${response.status}: ${await response.text()}`);
     page = await response.json();
     headers = {

@@ -2,22 +2,67 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
 
 describe('readConfig', () => {
-  it('defaults to loopback, port 8080, a SQLite file and demo data', () => {
+  it('defaults to loopback, port 8080, a SQLite file, demo data, reps seeing every deal', () => {
     expect(readConfig({})).toEqual({
       port: 8080,
       host: '127.0.0.1',
       databaseUrl: 'data/dealdeck.db',
       demoData: true,
-      apiToken: undefined,
       workers: 1,
+      auth: {
+        repSees: 'all',
+        apiToken: undefined,
+        sessionIdleMs: 2 * 60 * 60_000,
+        sessionAbsoluteMs: 24 * 60 * 60_000,
+        publicUrl: undefined,
+        oidc: undefined,
+      },
     });
   });
 
-  it('refuses a non-loopback host without API_TOKEN, and says why', () => {
-    expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(
-      /Refusing to listen on 0\.0\.0\.0 without API_TOKEN/,
-    );
-    expect(readConfig({ HOST: '0.0.0.0', API_TOKEN: 's3cret' }).apiToken).toBe('s3cret');
+  it('reads the people settings and refuses wrong ones, saying which', () => {
+    const auth = readConfig({
+      REP_SEES: 'own',
+      API_TOKEN: 's3cret',
+      SESSION_IDLE_MINUTES: '30',
+      SESSION_MAX_HOURS: '8',
+      PUBLIC_URL: 'https://deals.example.com',
+    }).auth;
+    expect(auth).toMatchObject({
+      repSees: 'own',
+      apiToken: 's3cret',
+      sessionIdleMs: 30 * 60_000,
+      sessionAbsoluteMs: 8 * 3_600_000,
+      publicUrl: 'https://deals.example.com',
+    });
+    expect(() => readConfig({ REP_SEES: 'mine' })).toThrow(/REP_SEES is 'all'.*not 'mine'/);
+    expect(() => readConfig({ SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES/);
+    expect(() => readConfig({ PUBLIC_URL: 'deals.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('sets up single sign-on only with issuer, client ID and secret together', () => {
+    const sso = readConfig({
+      OIDC_ISSUER: 'https://id.example.com',
+      OIDC_CLIENT_ID: 'dealdeck',
+      OIDC_CLIENT_SECRET: 'x',
+    }).auth.oidc;
+    expect(sso).toEqual({
+      issuer: 'https://id.example.com',
+      clientId: 'dealdeck',
+      clientSecret: 'x',
+      label: 'id.example.com',
+      defaultRole: 'rep',
+      roleClaim: undefined,
+    });
+    expect(() => readConfig({ OIDC_ISSUER: 'https://id.example.com' })).toThrow(/all three/);
+    expect(() =>
+      readConfig({
+        OIDC_ISSUER: 'https://i.example',
+        OIDC_CLIENT_ID: 'a',
+        OIDC_CLIENT_SECRET: 'b',
+        OIDC_DEFAULT_ROLE: 'boss',
+      }),
+    ).toThrow(/OIDC_DEFAULT_ROLE/);
   });
 
   it('runs several instances only on a database they can share', () => {

@@ -1,29 +1,26 @@
 // Settings from the environment, checked once at start-up.
+import { isRole } from './access/principal.ts';
 import { defaultDatabaseUrl } from './db/database.ts';
+import { type AuthSettings, defaultAuthSettings, type OidcSettings } from './people/auth-settings.ts';
 
 export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
   demoData: boolean;
-  apiToken?: string;
   /** instances behind the one port */
   workers: number;
+  auth: AuthSettings;
 }
 
-const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+export const isLoopback = (host: string) =>
+  ['127.0.0.1', 'localhost', '::1'].includes(host) || host.startsWith('127.');
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, not '${env.PORT}'`);
   const host = env.HOST ?? '127.0.0.1';
-  const apiToken = env.API_TOKEN || undefined;
-  if (!loopback.has(host) && !host.startsWith('127.') && !apiToken) {
-    throw new Error(
-      `Refusing to listen on ${host} without API_TOKEN: anyone on the network could read and change the data. Set API_TOKEN=<secret> (clients then send Authorization: Bearer <secret>), or listen on 127.0.0.1.`,
-    );
-  }
   const demo = (env.DEMO_DATA ?? '1').toLowerCase();
   const databaseUrl = env.DATABASE_URL || defaultDatabaseUrl;
   const workers = Number(env.WORKERS ?? 1);
@@ -40,7 +37,58 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     databaseUrl,
     demoData: !['0', 'false', 'no', 'off'].includes(demo),
-    apiToken,
     workers,
+    auth: readAuthSettings(env),
+  };
+}
+
+function readAuthSettings(env: NodeJS.ProcessEnv): AuthSettings {
+  const repSees = env.REP_SEES ?? defaultAuthSettings.repSees;
+  if (repSees !== 'all' && repSees !== 'own') {
+    throw new Error(
+      `REP_SEES is 'all' (reps read every deal) or 'own' (their own and unassigned ones), not '${repSees}'`,
+    );
+  }
+  const publicUrl = env.PUBLIC_URL || undefined;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new Error(
+      `PUBLIC_URL is the address browsers use, e.g. https://deals.example.com, not '${publicUrl}'`,
+    );
+  }
+  return {
+    repSees,
+    apiToken: env.API_TOKEN || undefined,
+    sessionIdleMs: positive(env, 'SESSION_IDLE_MINUTES', defaultAuthSettings.sessionIdleMs / 60_000) * 60_000,
+    sessionAbsoluteMs:
+      positive(env, 'SESSION_MAX_HOURS', defaultAuthSettings.sessionAbsoluteMs / 3_600_000) * 3_600_000,
+    publicUrl,
+    oidc: readOidc(env),
+  };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number) {
+  const value = Number(env[name] ?? fallback);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new Error(`${name} must be a positive number, not '${env[name]}'`);
+  return value;
+}
+
+function readOidc(env: NodeJS.ProcessEnv): OidcSettings | undefined {
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = env;
+  if (!issuer && !clientId && !clientSecret) return undefined;
+  if (!issuer || !clientId || !clientSecret) {
+    throw new Error('Single sign-on needs all three of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+  }
+  const defaultRole = env.OIDC_DEFAULT_ROLE ?? 'rep';
+  if (defaultRole !== 'none' && !isRole(defaultRole)) {
+    throw new Error(`OIDC_DEFAULT_ROLE is rep, manager, admin or none, not '${defaultRole}'`);
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    label: env.OIDC_NAME || new URL(issuer).hostname,
+    defaultRole,
+    roleClaim: env.OIDC_ROLE_CLAIM || undefined,
   };
 }

@@ -1,26 +1,28 @@
 // `npm start`: the service with the built dashboard, configured by the environment.
 // WORKERS=N runs N instances behind one port (Node's cluster module); they share the database.
 import cluster from 'node:cluster';
-import { readConfig } from './config.ts';
+import { isLoopback, readConfig } from './config.ts';
 import { openStore } from './db/database.ts';
-import { migrate } from './db/migrations.ts';
-import { seedIfEmpty } from './demo/seed.ts';
-import { startServer } from './start-server.ts';
+import { signInNotice } from './people/demo-people.ts';
+import { prepareDatabase, refuseWithoutPeople, startServer } from './start-server.ts';
 
 async function main() {
   const config = readConfig();
   if (config.workers > 1 && cluster.isPrimary) {
     // the schema and the demo data are made once, before the instances start
     const store = openStore(config.databaseUrl);
-    await migrate(store);
-    await seedIfEmpty(store, { demoData: config.demoData });
+    await prepareDatabase(store, { demoData: config.demoData });
+    await refuseWithoutPeople(store, config.host, config.auth);
+    const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    const notice = await signInNotice(store, { origin, loopback: isLoopback(config.host) });
     await store.close();
     let listening = 0;
     cluster.on('listening', () => {
       if (++listening === config.workers) {
         console.log(
-          `Dealdeck is running at http://${config.host}:${config.port}/ with ${config.workers} instances (database: ${config.databaseUrl})`,
+          `Dealdeck is running at ${origin}/ with ${config.workers} instances (database: ${config.databaseUrl})`,
         );
+        for (const line of notice) console.log(line);
       }
     });
     let stopping = false;
@@ -44,6 +46,11 @@ async function main() {
     console.log(
       `Dealdeck is running at ${server.origin}/ (API: ${server.serviceRoot}, database: ${config.databaseUrl})`,
     );
+    const notice = await signInNotice(server.store, {
+      origin: server.origin,
+      loopback: isLoopback(config.host),
+    });
+    for (const line of notice) console.log(line);
   }
   const stop = async () => {
     await server.close();

@@ -2,11 +2,15 @@
 import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
+import { isLoopback } from './config.ts';
 import { openStore, type Store } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { seedIfEmpty } from './demo/seed.ts';
 import { apiBasePath, createApp, maxUrlBytes, urlTooLong } from './http/app.ts';
 import { jsonContentType } from './http/odata-handler.ts';
+import { type AuthSettings, defaultAuthSettings } from './people/auth-settings.ts';
+import { addDemoPeople } from './people/demo-people.ts';
+import { hasPeople } from './people/people.ts';
 import { ODataError } from './query/errors.ts';
 
 /**
@@ -23,6 +27,9 @@ export interface ServerOptions {
   demoData?: boolean;
   /** demo opportunities to generate into an empty database */
   demoSize?: number;
+  /** sign-in settings; defaults: defaultAuthSettings */
+  auth?: Partial<AuthSettings>;
+  /** the service's own token: shorthand for auth.apiToken */
   apiToken?: string;
   staticDir?: string;
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
@@ -39,10 +46,20 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = openStore(options.databaseUrl, { onQuery: options.onQuery });
-  await migrate(store);
-  await seedIfEmpty(store, { demoData: options.demoData ?? true, size: options.demoSize });
-  const app = createApp({ store, apiToken: options.apiToken, staticDir: options.staticDir });
   const host = options.host ?? '127.0.0.1';
+  const auth: AuthSettings = {
+    ...defaultAuthSettings,
+    ...options.auth,
+    ...(options.apiToken ? { apiToken: options.apiToken } : {}),
+  };
+  try {
+    await prepareDatabase(store, { demoData: options.demoData ?? true, size: options.demoSize });
+    await refuseWithoutPeople(store, host, auth);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const app = createApp({ store, auth, staticDir: options.staticDir });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
@@ -67,6 +84,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await store.close();
     },
   };
+}
+
+/** The newest schema, and on an empty database the reference data, demo data and demo people. */
+export async function prepareDatabase(store: Store, options: { demoData: boolean; size?: number }) {
+  await migrate(store);
+  const seeded = await seedIfEmpty(store, options);
+  if (seeded && options.demoData) await addDemoPeople(store);
+}
+
+/** On a network address, someone must be able to sign in, or the service would be of no use. */
+export async function refuseWithoutPeople(store: Store, host: string, auth: Pick<AuthSettings, 'apiToken'>) {
+  if (isLoopback(host) || auth.apiToken || (await hasPeople(store))) return;
+  throw new Error(
+    `Refusing to listen on ${host} with nobody to sign in: add the first admin (npm run people -- add --email you@example.com --name "Your Name" --role admin), or set API_TOKEN=<secret> for integrations. Or listen on 127.0.0.1.`,
+  );
 }
 
 /** What Node's HTTP parser reports with a 'clientError' (see Node's http docs). */

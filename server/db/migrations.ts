@@ -3,6 +3,7 @@
 // PostgreSQL database take turns.
 import { sql } from 'kysely';
 import { tableColumns, tables } from '../model/model.ts';
+import { createPeopleTables } from '../people/people-schema.ts';
 import type { Store } from './database.ts';
 import { substringIndexes, substringIndexTable } from './dialect.ts';
 import { indexStatements, queryIndexStatements, tableStatements } from './schema.ts';
@@ -65,6 +66,11 @@ export const migrations: Migration[] = [
       // new indexes have no statistics yet: a plan made without them is a guess
       await store.refreshStatistics();
     },
+  },
+  {
+    version: 6,
+    name: 'people: accounts, sessions, personal tokens, sign-in links, throttle and SSO flows',
+    up: createPeopleTables,
   },
 ];
 

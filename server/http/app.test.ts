@@ -55,7 +55,7 @@ describe('CORS and body limits', () => {
     });
     const response = await fetch(`${service.server.serviceRoot}/Pipeline`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${service.apiToken}` },
       body,
       duplex: 'half',
     } as RequestInit);

@@ -1,5 +1,4 @@
 // The HTTP application: authentication, limits, the OData routes and the built dashboard.
-import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -7,6 +6,10 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Store } from '../db/database.ts';
+import { authRoutes } from '../people/auth-routes.ts';
+import type { AuthSettings } from '../people/auth-settings.ts';
+import { principalOfRequest, unauthorized } from '../people/authenticate.ts';
+import { assertSameOrigin, isSafeMethod } from '../people/same-origin.ts';
 import { ODataError } from '../query/errors.ts';
 import { handleOData, odataJson } from './odata-handler.ts';
 
@@ -14,8 +17,8 @@ export const apiBasePath = '/v1/odata';
 
 export interface AppOptions {
   store: Store;
-  /** when set, every API request needs `Authorization: Bearer <token>` or `?access_token=` */
-  apiToken?: string;
+  /** who may sign in and how; every API request needs a person or the API_TOKEN */
+  auth: AuthSettings;
   /** folder of the built dashboard, served at / */
   staticDir?: string;
   maxBodyBytes?: number;
@@ -33,32 +36,15 @@ export const urlTooLong = (bytes?: number) =>
   );
 
 export function errorResponse(c: Context, error: ODataError) {
-  const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+  const headers: Record<string, string> = {
+    ...(error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}),
+    ...error.headers,
+  };
   return odataJson(c, error.toBody(), error.status, headers);
 }
 
-const sameToken = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
-
-function tokenOf(c: Context): string | undefined {
-  const header = c.req.header('Authorization');
-  const bearer = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1] : undefined;
-  if (bearer) return bearer.trim();
-  const query = c.req.url.split('?')[1] ?? '';
-  const param = query.split('&').find((p) => p.startsWith('access_token='));
-  if (!param) return undefined;
-  try {
-    return decodeURIComponent(param.slice('access_token='.length));
-  } catch {
-    return undefined;
-  }
-}
-
 export function createApp(options: AppOptions) {
-  const { store, apiToken, staticDir, maxBodyBytes = 1024 * 1024 } = options;
+  const { store, auth, staticDir, maxBodyBytes = 1024 * 1024 } = options;
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -111,16 +97,15 @@ export function createApp(options: AppOptions) {
     await next();
   });
   app.use(`${apiBasePath}/*`, async (c, next) => {
-    if (apiToken && c.req.method !== 'OPTIONS') {
-      const token = tokenOf(c);
-      if (!token)
-        throw new ODataError(
-          401,
-          'Unauthorized',
-          'This service needs a token: send Authorization: Bearer <token>',
-        );
-      if (!sameToken(token, apiToken)) throw new ODataError(401, 'Unauthorized', 'The token is not valid');
+    if (c.req.method === 'OPTIONS') return next();
+    const principal = await principalOfRequest(store, c, auth);
+    if (!principal) {
+      throw unauthorized(
+        'Sign in first: in the dashboard, or send Authorization: Bearer <a personal token from the Tokens page>',
+      );
     }
+    if (principal.via === 'session' && !isSafeMethod(c.req.method)) assertSameOrigin(c, auth.publicUrl);
+    c.set('principal', principal);
     await next();
   });
   const limitBody = bodyLimit({
@@ -149,7 +134,8 @@ export function createApp(options: AppOptions) {
           await next();
         }),
   );
-  const odata = (c: Context) => handleOData(store, c, apiBasePath);
+  const odata = (c: Context) => handleOData(store, c, apiBasePath, auth);
+  app.route('/auth', authRoutes(store, auth));
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
   app.all('/v1/*', (c) =>

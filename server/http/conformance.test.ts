@@ -17,7 +17,12 @@ const CLEAN_REFUSALS = new Set([400, 404, 406, 501]);
 const service = withTestService();
 
 const send = (query: string) =>
-  sendRaw(service.server.serviceRoot, { path: `/Activity_SalesOpportunity?${query}` });
+  sendRaw(
+    service.server.serviceRoot,
+    { path: `/Activity_SalesOpportunity?${query}` },
+    undefined,
+    service.apiToken,
+  );
 
 /** Why the answer does not meet the standard for a positive (or negative) case; undefined if it does. */
 function judge(answer: Answer, negative: boolean): string | undefined {
@@ -53,7 +58,7 @@ beforeAll(async () => {
   // a few rows, so that filters and orderings that pass the model check really run in SQL
   const customer = await fetch(`${service.server.serviceRoot}/Relationship_Organization`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${service.apiToken}` },
     body: JSON.stringify({ Name: 'Conformance BV' }),
   }).then((r) => r.json() as Promise<{ ID: string }>);
   for (const [Subject, EstimatedAmount] of [
@@ -63,7 +68,7 @@ beforeAll(async () => {
   ] as const) {
     const created = await fetch(`${service.server.serviceRoot}/Activity_SalesOpportunity`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${service.apiToken}` },
       body: JSON.stringify({ Subject, EstimatedAmount, Relationship: { ID: customer.ID } }),
     });
     expect(created.status, await created.text()).toBe(201);

@@ -32,7 +32,7 @@ const clients: Client[] = [];
 let phase: string;
 
 const send = (request: RawRequest, client?: Client) =>
-  sendRaw(service.server.serviceRoot, request, client?.agent);
+  sendRaw(service.server.serviceRoot, request, client?.agent, service.apiToken);
 
 async function created(path: string, json: unknown): Promise<string> {
   const answer = await send({ method: 'POST', path, body: JSON.stringify(json) });

@@ -13,6 +13,8 @@ let folder: string | undefined;
 let a: RunningServer;
 let b: RunningServer;
 
+const apiToken = 'instances-test';
+
 beforeAll(async () => {
   if (testingPostgres()) {
     database = await createTestDatabase();
@@ -21,9 +23,9 @@ beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'dealdeck-instances-'));
     database = { url: join(folder, 'shared.db'), drop: async () => {} };
   }
-  a = await startServer({ databaseUrl: database.url, demoData: false });
+  a = await startServer({ databaseUrl: database.url, demoData: false, apiToken });
   // the second instance starts on the database the first one made and seeded
-  b = await startServer({ databaseUrl: database.url, demoData: false });
+  b = await startServer({ databaseUrl: database.url, demoData: false, apiToken });
 });
 
 afterAll(async () => {
@@ -33,8 +35,11 @@ afterAll(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-const on = (server: RunningServer, path: string, init?: Parameters<typeof request>[1]) =>
-  request(`${server.serviceRoot}${path}`, init);
+const on = (server: RunningServer, path: string, init: Parameters<typeof request>[1] = {}) =>
+  request(`${server.serviceRoot}${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${apiToken}`, ...(init.headers as Record<string, string>) },
+  });
 
 describe('two instances, one database', () => {
   it('number opportunities created through both uniquely', async () => {

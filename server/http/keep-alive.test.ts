@@ -34,12 +34,17 @@ describe.concurrent('a keep-alive connection after an answer that left a large b
       agents.push(agent);
       const root = service.server.serviceRoot;
       const body = JSON.stringify({ Subject: 'x'.repeat(200_000) });
-      const refused = await sendRaw(root, { method, path: path.replace('{id}', id), headers, body }, agent);
+      const refused = await sendRaw(
+        root,
+        { method, path: path.replace('{id}', id), headers, body },
+        agent,
+        service.apiToken,
+      );
       expect(refused.status).toBe(Number(status));
       // @hono/node-server closes a connection whose unread body is not drained within 500 ms
       const until = Date.now() + 650;
       while (Date.now() < until) {
-        const next = await sendRaw(root, { path: '/Pipeline?$top=1' }, agent);
+        const next = await sendRaw(root, { path: '/Pipeline?$top=1' }, agent, service.apiToken);
         expect(next.problem).toBeUndefined();
         expect(next.status).toBe(200);
       }

@@ -6,7 +6,7 @@
 import { EdmV4, OData } from '@odata/client';
 import odatajs from 'ts-odatajs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { request, withTestService } from '../test-support/test-service.ts';
+import { withTestService } from '../test-support/test-service.ts';
 
 const service = withTestService();
 const root = () => service.server.serviceRoot;
@@ -27,12 +27,12 @@ const cents = (amount: number) => Math.round(amount * 100) / 100;
 const aboveFifty = fixtures.filter((f) => f.Probability > 50).sort((a, b) => b.Probability - a.Probability);
 
 beforeAll(async () => {
-  const phaseList = await request(
+  const phaseList = await service.api(
     `${root()}/Datastore_Phase_ActivitySalesOpportunity?$select=ID,Code,Probability`,
   );
   expect(phaseList.status, phaseList.text).toBe(200);
   phases = Object.fromEntries(phaseList.body.value.map((p: any) => [p.Code, p]));
-  const customer = await request(`${root()}/Relationship_Organization`, {
+  const customer = await service.api(`${root()}/Relationship_Organization`, {
     method: 'POST',
     json: { Name: 'Client Libraries BV' },
   });
@@ -40,7 +40,7 @@ beforeAll(async () => {
   customerId = customer.body.ID;
   seeded = {};
   for (const f of fixtures) {
-    const created = await request(`${root()}/Activity_SalesOpportunity`, {
+    const created = await service.api(`${root()}/Activity_SalesOpportunity`, {
       method: 'POST',
       json: {
         Subject: f.Subject,
@@ -67,7 +67,11 @@ interface Opportunity {
 }
 
 describe('@odata/client (light-odata)', () => {
-  const client = () => OData.New4({ serviceEndpoint: `${root()}/` });
+  const client = () =>
+    OData.New4({
+      serviceEndpoint: `${root()}/`,
+      commonHeaders: { Authorization: `Bearer ${service.apiToken}` },
+    });
   const opportunities = () => client().getEntitySet<Opportunity>('Activity_SalesOpportunity');
   /** our keys are Edm.Guid: unquoted in the URL, which the library writes for a raw value */
   const key = (id: string) => EdmV4.Guid.from(id);
@@ -183,7 +187,7 @@ function olingo(
 ): Promise<OlingoResult> {
   return new Promise((resolve, reject) => {
     odatajs.oData.request(
-      { timeoutMS: 5000, ...req },
+      { timeoutMS: 5000, ...req, headers: { Authorization: `Bearer ${service.apiToken}`, ...req.headers } },
       (data: any, response: any) => resolve({ data, response }),
       (error: any) =>
         reject(

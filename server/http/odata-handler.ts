@@ -3,6 +3,7 @@
 // model → plan → SQL → serialize.
 import type { Context } from 'hono';
 import { sql } from 'kysely';
+import type { AccessSettings } from '../access/principal.ts';
 import type { Store } from '../db/database.ts';
 import { csdlXml } from '../model/csdl.ts';
 import type { EdmType } from '../model/define.ts';
@@ -54,7 +55,12 @@ function odataJsonText(c: Context, text: string, status = 200, headers: Record<s
 
 const noContent = (c: Context) => c.body(null, 204, { 'OData-Version': '4.0' });
 
-export async function handleOData(store: Store, c: Context, basePath: string): Promise<Response> {
+export async function handleOData(
+  store: Store,
+  c: Context,
+  basePath: string,
+  _access: AccessSettings,
+): Promise<Response> {
   const url = new URL(c.req.url);
   const serviceRoot = `${url.origin}${basePath}`;
   const question = c.req.url.indexOf('?');

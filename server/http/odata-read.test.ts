@@ -390,15 +390,17 @@ describe('bad queries get a clear 4xx, never a 500', () => {
 describe('authentication', () => {
   const secured = withTestService({ apiToken: 'open-sesame' });
 
-  it('needs the bearer token, or access_token in the query, when API_TOKEN is set', async () => {
-    const denied = await secured.api('/Pipeline');
-    expect(denied.status).toBe(401);
-    expect(denied.body.error.code).toBe('Unauthorized');
-    expect(denied.headers.get('www-authenticate')).toBe('Bearer');
-    expect((await secured.api('/Pipeline', { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
-    expect(
-      (await secured.api('/Pipeline', { headers: { Authorization: 'Bearer open-sesame' } })).status,
-    ).toBe(200);
-    expect((await secured.api('/Pipeline?access_token=open-sesame')).status).toBe(200);
+  it('needs credentials: the API_TOKEN as a bearer token, or access_token in the query', async () => {
+    for (const path of ['/Pipeline', '/', '/$metadata', '/Pipeline/$count']) {
+      const denied = await secured.api(path, { as: null });
+      expect(denied.status, path).toBe(401);
+      expect(denied.body.error.code).toBe('Unauthorized');
+      expect(denied.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    const wrong = await secured.api('/Pipeline', { as: 'wrong' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.message).toMatch(/token is not valid/);
+    expect((await secured.api('/Pipeline', { as: 'open-sesame' })).status).toBe(200);
+    expect((await secured.api('/Pipeline?access_token=open-sesame', { as: null })).status).toBe(200);
   });
 });

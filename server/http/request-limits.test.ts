@@ -53,7 +53,7 @@ async function sendRaw(head: string, piece?: number): Promise<RawAnswer> {
 /** A GET of `/v1/odata/Pipeline?x=...` whose path and query are `bytes` long (x is ignored). */
 const getOfLength = (bytes: number, headers = '') => {
   const start = '/v1/odata/Pipeline?$top=1&x=';
-  return `GET ${start}${'a'.repeat(bytes - start.length)} HTTP/1.1\r\nHost: localhost\r\n${headers}Connection: close\r\n\r\n`;
+  return `GET ${start}${'a'.repeat(bytes - start.length)} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${service.apiToken}\r\n${headers}Connection: close\r\n\r\n`;
 };
 
 const expectODataError = (answer: RawAnswer, status: number, code: string) => {
@@ -133,7 +133,7 @@ describe('malformed requests', () => {
   it('after a valid request on the same connection are answered after it, in order', async () => {
     // a body sent without its length: its bytes read as the start of a next request
     const text = await sendRawText(
-      'GET /v1/odata/Pipeline?$top=1 HTTP/1.1\r\nHost: localhost\r\n\r\n{"value":"x"}',
+      `GET /v1/odata/Pipeline?$top=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${service.apiToken}\r\n\r\n{"value":"x"}`,
     );
     expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
     expect(text.slice(text.lastIndexOf('\r\n\r\n') + 4)).toBe(

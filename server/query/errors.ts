@@ -7,6 +7,9 @@ export interface ErrorDetail {
 }
 
 export class ODataError extends Error {
+  /** extra response headers, e.g. Retry-After on a 429 */
+  headers: Record<string, string> = {};
+
   constructor(
     readonly status: number,
     readonly code: string,

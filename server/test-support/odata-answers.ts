@@ -27,7 +27,13 @@ const REQUEST_TIMEOUT_MS = 5000;
  * off as a fragment and re-encode other characters); the answer must come within the timeout.
  * Give each simulated client its own keep-alive `agent` to have it use its own connection.
  */
-export function sendRaw(serviceRoot: string, request: RawRequest, agent?: Agent): Promise<Answer> {
+export function sendRaw(
+  serviceRoot: string,
+  request: RawRequest,
+  agent?: Agent,
+  /** sent as Authorization: Bearer, unless the request names its own Authorization */
+  token?: string,
+): Promise<Answer> {
   const root = new URL(serviceRoot);
   return new Promise((resolve) => {
     const fail = (e: unknown) =>
@@ -47,6 +53,7 @@ export function sendRaw(serviceRoot: string, request: RawRequest, agent?: Agent)
                 'Content-Length': String(Buffer.byteLength(request.body)),
               }
             : {}),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
           ...request.headers,
         },
         agent,

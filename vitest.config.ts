@@ -30,6 +30,8 @@ export default defineConfig({
                   'server/http/**/*.test.ts',
                   'server/db/**/*.test.ts',
                   'server/transfer/**/*.test.ts',
+                  'server/people/**/*.test.ts',
+                  'server/access/**/*.test.ts',
                 ],
                 environment: 'node',
                 env: { DEALDECK_TEST_DB: 'postgres' },

@@ -11,6 +11,8 @@ export class ODataRequestError extends Error {
   readonly code: string;
   readonly target?: string;
   readonly details: ODataErrorDetail[];
+  /** seconds to wait before asking again, from a Retry-After header (e.g. a 429) */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     status: number,
@@ -18,6 +20,7 @@ export class ODataRequestError extends Error {
     message: string,
     target?: string,
     details: ODataErrorDetail[] = [],
+    retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ODataRequestError';
@@ -25,6 +28,7 @@ export class ODataRequestError extends Error {
     this.code = code;
     this.target = target;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** true when the record changed on the server since it was read (If-Match failed) */
@@ -50,7 +54,19 @@ const statusMessages: Record<number, string> = {
   412: 'Someone else changed this record in the meantime.',
 };
 
-/** Builds the typed error from a failed response, whatever its body looks like. */
+/** Retry-After as seconds: a number of seconds or an HTTP date. */
+function retryAfterOf(response: Response, now = Date.now()): number | undefined {
+  const value = response.headers.get('Retry-After')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Builds the typed error from a failed response, whatever its body looks like. The sign-in
+ * routes under /auth answer errors in the same shape as OData's.
+ */
 export async function errorFromResponse(response: Response): Promise<ODataRequestError> {
   let body: unknown;
   try {
@@ -62,8 +78,9 @@ export async function errorFromResponse(response: Response): Promise<ODataReques
   const fallback =
     statusMessages[response.status] ??
     `The service answered ${response.status} ${response.statusText}`.trim();
+  const retryAfter = retryAfterOf(response);
   if (!error || typeof error !== 'object')
-    return new ODataRequestError(response.status, 'HttpError', fallback);
+    return new ODataRequestError(response.status, 'HttpError', fallback, undefined, [], retryAfter);
   const details = Array.isArray(error.details)
     ? (error.details as ODataErrorDetail[]).filter((d) => d && typeof d.message === 'string')
     : [];
@@ -73,6 +90,7 @@ export async function errorFromResponse(response: Response): Promise<ODataReques
     typeof error.message === 'string' && error.message ? error.message : fallback,
     typeof error.target === 'string' ? error.target : undefined,
     details,
+    retryAfter,
   );
 }
 

@@ -19,3 +19,12 @@ export const queryKeys = {
     [...queryKeys.all, 'forecast', pipelineId, filter, viaApply] as const,
   opportunity: (id: string) => [...queryKeys.all, 'Activity_SalesOpportunity', id] as const,
 };
+
+/** Dealdeck's own sign-in service (/auth): apart from the OData data, which a sign-out drops. */
+export const authKeys = {
+  all: ['auth'] as const,
+  session: () => [...authKeys.all, 'session'] as const,
+  options: () => [...authKeys.all, 'options'] as const,
+  tokens: () => [...authKeys.all, 'tokens'] as const,
+  people: () => [...authKeys.all, 'people'] as const,
+};

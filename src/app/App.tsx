@@ -1,11 +1,15 @@
-// The app shell: header, and the screen the URL names (the board, the forecast, or the settings).
+// The app shell: the sign-in page while nobody is signed in to Dealdeck's own service, else the
+// header and the screen the URL names (board, forecast, settings, tokens, people, welcome).
 // The board and the forecast share the pipeline and the filters through the URL.
 
 import { useQuery } from '@tanstack/react-query';
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { SignInPage } from '../account/components/SignInPage';
 import type { PipelineOption } from '../api/lookup-queries';
 import { describeError } from '../api/odata-error';
+import type { Person } from '../api/person';
 import { capabilitiesQuery } from '../api/service-capabilities';
+import { useSession } from '../api/session-query';
 import { Board } from '../board/components/Board';
 import { PipelineSwitcher } from '../board/components/PipelineSwitcher';
 import { useSelectedPipeline } from '../board/hooks/use-selected-pipeline';
@@ -15,9 +19,10 @@ import { useSettings } from '../lib/settings-store';
 import { navigate, updateSearch, useLocation } from '../lib/url-state';
 import { OpportunityDrawer } from '../opportunity/components/OpportunityDrawer';
 import { SettingsScreen } from '../settings/components/SettingsScreen';
-import { LogoIcon, SettingsIcon } from '../ui/icons';
+import { LogoIcon } from '../ui/icons';
 import { ErrorState, Skeleton } from '../ui/StateViews';
 import { Toaster } from '../ui/Toaster';
+import { AppHeader, type Screen } from './AppHeader';
 
 // The forecast and its charts load on first visit: the board's first load does not pay for them.
 let forecastModule: Promise<typeof import('../forecast/components/ForecastView')> | undefined;
@@ -26,74 +31,148 @@ const loadForecast = () => {
   return forecastModule;
 };
 const ForecastView = lazy(() => loadForecast().then((m) => ({ default: m.ForecastView })));
+// So do the pages of the account and of people.
+const TokensPage = lazy(() =>
+  import('../account/components/TokensPage').then((m) => ({ default: m.TokensPage })),
+);
+const PasswordPage = lazy(() =>
+  import('../account/components/PasswordPage').then((m) => ({ default: m.PasswordPage })),
+);
+const PeoplePage = lazy(() =>
+  import('../people/components/PeoplePage').then((m) => ({ default: m.PeoplePage })),
+);
 
 export function App() {
+  const { path } = useLocation();
+  const { own, query, session } = useSession();
+  const signedIn = !!session;
+  useEffect(() => {
+    if (signedIn && path === '/sign-in') navigate('/', { replace: true });
+  }, [signedIn, path]);
+
+  // Dealdeck's own service: nothing shows without a signed-in person but the sign-in page, and
+  // the settings (to connect to another service instead).
+  if (own && !session) {
+    if (path === '/settings' && !query.isPending) {
+      return (
+        <Shell header={<BareHeader />}>
+          <SettingsScreen />
+        </Shell>
+      );
+    }
+    if (query.isError) {
+      return (
+        <Shell header={<BareHeader />}>
+          <div className="mx-auto w-full max-w-xl p-6">
+            <ErrorState
+              message={`Dealdeck's service cannot be reached. ${describeError(query.error)}`}
+              onRetry={() => query.refetch()}
+            />
+          </div>
+        </Shell>
+      );
+    }
+    if (query.isPending) return <Shell header={<BareHeader />}>{null}</Shell>;
+    return (
+      <>
+        <SignInPage />
+        <Toaster />
+      </>
+    );
+  }
+  return <SignedInApp person={session?.person ?? null} />;
+}
+
+/** The app once someone is signed in, or on another service (then `person` is null). */
+function SignedInApp({ person }: { person: Person | null }) {
   const { path, search } = useLocation();
-  const onSettings = path === '/settings';
-  const onForecast = path === '/forecast';
+  const screen = screenOf(path);
   // Switching screens keeps the pipeline and the filters; an open drawer stays behind.
   const shared = new URLSearchParams(search);
   shared.delete('opportunity');
   const keep = shared.size ? `?${shared}` : '';
   return (
+    <Shell
+      header={
+        <AppHeader
+          screen={screen}
+          keep={keep}
+          person={person}
+          picker={screen === 'board' || screen === 'forecast' ? <PipelinePicker /> : undefined}
+        />
+      }
+    >
+      {screen === 'settings' ? (
+        <SettingsScreen />
+      ) : screen === 'forecast' ? (
+        <ForecastScreen />
+      ) : screen === 'tokens' || screen === 'people' || screen === 'welcome' ? (
+        person ? (
+          <Suspense fallback={<Skeleton className="m-4 h-72" />}>
+            {screen === 'tokens' ? (
+              <TokensPage person={person} />
+            ) : screen === 'people' ? (
+              <PeoplePage me={person} />
+            ) : (
+              <PasswordPage person={person} />
+            )}
+          </Suspense>
+        ) : (
+          <p className="p-6 text-sm text-slate-600">
+            Tokens, people and passwords belong to Dealdeck's own service; this dashboard is connected to
+            another service (see Settings).
+          </p>
+        )
+      ) : (
+        <BoardScreen />
+      )}
+    </Shell>
+  );
+}
+
+const screenOf = (path: string): Screen =>
+  path === '/settings'
+    ? 'settings'
+    : path === '/forecast'
+      ? 'forecast'
+      : path === '/tokens'
+        ? 'tokens'
+        : path === '/people'
+          ? 'people'
+          : path === '/welcome'
+            ? 'welcome'
+            : 'board';
+
+function Shell({ header, children }: { header: ReactNode; children: ReactNode }) {
+  return (
     <div className="flex h-dvh flex-col overflow-hidden bg-slate-50 text-slate-900">
-      <header className="flex h-14 shrink-0 items-center gap-4 bg-slate-900 px-4 text-white">
-        <a
-          href="/"
-          onClick={(e) => {
-            e.preventDefault();
-            navigate('/');
-          }}
-          className="flex items-center gap-2 font-semibold tracking-tight"
-        >
-          <LogoIcon width={20} height={20} className="text-indigo-400" />
-          Dealdeck
-        </a>
-        {!onSettings && <PipelinePicker />}
-        <nav aria-label="Screens" className="flex items-center gap-1">
-          <ScreenLink href={`/${keep}`} current={!onSettings && !onForecast}>
-            Board
-          </ScreenLink>
-          <ScreenLink href={`/forecast${keep}`} current={onForecast}>
-            Forecast
-          </ScreenLink>
-        </nav>
-        <div className="flex-1" />
-        <a
-          href="/settings"
-          onClick={(e) => {
-            e.preventDefault();
-            navigate('/settings');
-          }}
-          aria-current={onSettings ? 'page' : undefined}
-          className="flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
-        >
-          <SettingsIcon /> Settings
-        </a>
-      </header>
-      <main className="flex min-h-0 flex-1 flex-col">
-        {onSettings ? <SettingsScreen /> : onForecast ? <ForecastScreen /> : <BoardScreen />}
-      </main>
+      {header}
+      <main className="flex min-h-0 flex-1 flex-col">{children}</main>
       <Toaster />
     </div>
   );
 }
 
-function ScreenLink({ href, current, children }: { href: string; current: boolean; children: string }) {
+/** The header before anyone is signed in: the name, and the way back to signing in. */
+function BareHeader() {
   return (
-    <a
-      href={href}
-      onClick={(e) => {
-        e.preventDefault();
-        navigate(href);
-      }}
-      aria-current={current ? 'page' : undefined}
-      className={`rounded-md px-2.5 py-1.5 text-sm font-medium ${
-        current ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'
-      }`}
-    >
-      {children}
-    </a>
+    <header className="flex h-14 shrink-0 items-center gap-4 bg-slate-900 px-4 text-white">
+      <span className="flex items-center gap-2 font-semibold tracking-tight">
+        <LogoIcon width={20} height={20} className="text-indigo-400" />
+        Dealdeck
+      </span>
+      <div className="flex-1" />
+      <a
+        href="/sign-in"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/sign-in');
+        }}
+        className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white"
+      >
+        Sign in
+      </a>
+    </header>
   );
 }
 

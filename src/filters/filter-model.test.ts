@@ -55,4 +55,15 @@ describe('board filters', () => {
     for (const [key, value] of Object.entries(toSearchChanges(filters))) if (value) params.set(key, value);
     expect(parseFilters(params)).toEqual(filters);
   });
+
+  it('"my deals" is kept in the URL and means the signed-in person\'s employee', () => {
+    const filters = parseFilters(new URLSearchParams('mine=1&status=open'));
+    expect(filters).toEqual({ mine: true, status: 'open' });
+    expect(toSearchChanges(filters).mine).toBe('1');
+    const query = new URLSearchParams(buildQuery({ filter: toODataFilter(filters, rep) }).slice(1));
+    expect(query.get('$filter')).toBe(`((IsClosed eq false) and (SalesRepresentative/ID eq ${rep}))`);
+    // without an employee to mean (another service), the filter is left out rather than guessed
+    expect(toODataFilter(filters, null)).toEqual({ IsClosed: false });
+    expect(parseFilters(new URLSearchParams('mine=yes'))).toEqual({});
+  });
 });

@@ -1,5 +1,5 @@
 // Board filters: read from and written to the URL (shareable, back works), and turned into
-// the OData $filter. Covers the seed's filtering examples plus sales rep, source, phase,
+// the OData $filter. Covers the seed's filtering examples plus "my deals", sales rep, source, phase,
 // currency and an expected-order-date window: the forecast uses the same filters, and a bar
 // clicked there opens the board narrowed to the bar's deals through these parameters.
 import { guid, raw } from 'odata-query';
@@ -17,6 +17,8 @@ export interface BoardFilters {
   status?: 'open' | 'closed';
   /** created on or after, `YYYY-MM-DD` */
   createdAfter?: string;
+  /** only the signed-in person's deals: they are the SalesRepresentative */
+  mine?: true;
   rep?: string;
   source?: string;
   phase?: string;
@@ -36,6 +38,7 @@ export const filterParams: Record<FilterKey, string> = {
   expectedBefore: 'before',
   status: 'status',
   createdAfter: 'created',
+  mine: 'mine',
   rep: 'rep',
   source: 'source',
   phase: 'phase',
@@ -66,6 +69,7 @@ export function parseFilters(search: URLSearchParams): BoardFilters {
     expectedBefore: matching(search.get(filterParams.expectedBefore), datePattern),
     status: status === 'open' || status === 'closed' ? status : undefined,
     createdAfter: matching(search.get(filterParams.createdAfter), datePattern),
+    mine: search.get(filterParams.mine) === '1' ? true : undefined,
     rep: matching(search.get(filterParams.rep), guidPattern),
     source: matching(search.get(filterParams.source), guidPattern),
     phase: matching(search.get(filterParams.phase), guidPattern),
@@ -78,13 +82,17 @@ export function toSearchChanges(filters: BoardFilters): Record<string, string | 
   const changes: Record<string, string | undefined> = {};
   for (const [key, param] of Object.entries(filterParams) as [FilterKey, string][]) {
     const value = filters[key];
-    changes[param] = value === undefined || value === '' ? undefined : String(value);
+    changes[param] = value === undefined || value === '' ? undefined : value === true ? '1' : String(value);
   }
   return changes;
 }
 
-/** The OData filter object (odata-query escapes the literals). */
-export function toODataFilter(filters: BoardFilters): ODataFilter {
+/**
+ * The OData filter object (odata-query escapes the literals). `me` is the signed-in person's
+ * employee, whom "my deals" means; without one (another service, or a person who is no
+ * employee) that filter is left out.
+ */
+export function toODataFilter(filters: BoardFilters, me?: string | null): ODataFilter {
   const parts: ODataFilter[] = [];
   if (filters.subject) parts.push({ Subject: { contains: filters.subject } });
   if (filters.minProbability !== undefined) parts.push({ Probability: { gt: filters.minProbability } });
@@ -97,6 +105,7 @@ export function toODataFilter(filters: BoardFilters): ODataFilter {
     // A day in the rep's time zone: its first instant, written with the offset the API needs.
     parts.push({ CreationDate: { ge: raw(startOfDayWithOffset(filters.createdAfter)) } });
   }
+  if (filters.mine && me) parts.push({ 'SalesRepresentative/ID': { eq: guid(me) } });
   if (filters.rep) parts.push({ 'SalesRepresentative/ID': { eq: guid(filters.rep) } });
   if (filters.source) parts.push({ 'Source/ID': { eq: guid(filters.source) } });
   if (filters.phase) parts.push({ 'Phase/ID': { eq: guid(filters.phase) } });

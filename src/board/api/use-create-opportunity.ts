@@ -13,6 +13,8 @@ export interface QuickAddInput {
   amount: number | null;
   currency: string;
   sortIndex: number;
+  /** the sales rep's employee, null for none; undefined leaves it to the service */
+  salesRepId?: string | null;
 }
 
 export function useCreateOpportunity() {
@@ -32,6 +34,7 @@ export function useCreateOpportunity() {
         Phase: link(input.phaseId),
         Pipeline: link(input.pipelineId),
         Relationship: link(customerId),
+        ...(input.salesRepId === undefined ? {} : { SalesRepresentative: link(input.salesRepId) }),
       });
     },
     onSuccess: (_created, input) =>

@@ -4,9 +4,11 @@ import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { memo, type ReactNode, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { dealAccess } from '../../api/deal-access';
 import type { PhaseOption } from '../../api/lookup-queries';
 import { describeError } from '../../api/odata-error';
 import type { ODataFilter } from '../../api/odata-filter';
+import { useCurrentPerson } from '../../api/session-query';
 import { Button } from '../../ui/Button';
 import { PlusIcon, SpinnerIcon } from '../../ui/icons';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/StateViews';
@@ -90,29 +92,46 @@ export const BoardColumn = memo(function BoardColumn({
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const { isLive, wake, observe, focusHandOver } = live;
+  const person = useCurrentPerson();
   // The same element while only dnd-kit's context changed (a drag starting, crossing a card or
   // ending re-renders every column): React then skips the list instead of comparing every card.
   const list = useMemo(
     () => (
       <ul className="flex flex-col gap-2">
-        {cards.map((card, index) => (
-          <OpportunityCard
-            key={card.ID}
-            live={isLive(card.ID, index)}
-            onWake={wake}
-            focusHandOver={focusHandOver}
-            observe={observe}
-            card={card}
-            phaseId={phase.ID}
-            saving={pendingIds.includes(card.ID)}
-            staleDays={staleDays}
-            dropLine={dropIndicator?.cardId === card.ID ? dropIndicator.line : null}
-            onOpen={onOpen}
-          />
-        ))}
+        {cards.map((card, index) => {
+          const access = dealAccess(person, card.SalesRepresentative);
+          return (
+            <OpportunityCard
+              key={card.ID}
+              lockedBy={access.canChange ? undefined : access.owner}
+              live={isLive(card.ID, index)}
+              onWake={wake}
+              focusHandOver={focusHandOver}
+              observe={observe}
+              card={card}
+              phaseId={phase.ID}
+              saving={pendingIds.includes(card.ID)}
+              staleDays={staleDays}
+              dropLine={dropIndicator?.cardId === card.ID ? dropIndicator.line : null}
+              onOpen={onOpen}
+            />
+          );
+        })}
       </ul>
     ),
-    [cards, isLive, wake, observe, focusHandOver, phase.ID, pendingIds, staleDays, dropIndicator, onOpen],
+    [
+      cards,
+      isLive,
+      wake,
+      observe,
+      focusHandOver,
+      phase.ID,
+      pendingIds,
+      staleDays,
+      dropIndicator,
+      onOpen,
+      person,
+    ],
   );
 
   const tone = phase.IsWon ? 'bg-emerald-50/60' : phase.IsLost ? 'bg-rose-50/60' : 'bg-slate-100';

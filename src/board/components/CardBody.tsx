@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import { repName } from '../../api/lookup-queries';
 import { formatDate, formatMoney, todayIso } from '../../lib/format';
-import { BuildingIcon, CalendarIcon, ClockIcon, SpinnerIcon, UserIcon } from '../../ui/icons';
+import { BuildingIcon, CalendarIcon, ClockIcon, LockIcon, SpinnerIcon, UserIcon } from '../../ui/icons';
 import type { BoardCard } from '../api/board-card';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -31,10 +31,16 @@ export const CardBody = memo(function CardBody({
   card,
   staleDays,
   saving,
+  lockedBy,
+  lockId,
 }: {
   card: BoardCard;
   staleDays: number;
   saving?: boolean;
+  /** the owner's name, when the signed-in person may not move this card */
+  lockedBy?: string;
+  /** id of the lock's text: the card's accessible description */
+  lockId?: string;
 }) {
   const overdue = isOverdue(card);
   const stale = isStale(card, staleDays);
@@ -44,7 +50,20 @@ export const CardBody = memo(function CardBody({
     <>
       <div className="flex items-center justify-between gap-2 text-[11px] text-slate-500">
         <span className="font-mono">{card.Number}</span>
-        <span className="flex items-center gap-1.5">
+        <span className="flex min-w-0 items-center gap-1.5">
+          {lockedBy && (
+            <span
+              id={lockId}
+              className="inline-flex min-w-0 items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700"
+              title={`Only ${lockedBy} or a manager can move or change this deal`}
+            >
+              <LockIcon width={11} height={11} className="shrink-0" />
+              <span className="truncate">{lockedBy}'s deal</span>
+              <span className="sr-only">
+                : only {lockedBy} or a manager can move or change it. Press Enter to open it.
+              </span>
+            </span>
+          )}
           {saving && (
             <span className="flex items-center gap-1 text-indigo-600">
               <SpinnerIcon width={12} height={12} /> Saving…

@@ -1,10 +1,13 @@
 // One opportunity on the board: a sortable article around the card's face when it is near the
-// visible part of its column (or focused), a plain one otherwise (see useLiveCards).
+// visible part of its column (or focused), a plain one otherwise (see useLiveCards). A card the
+// signed-in person may not change is locked: it cannot be picked up (it still marks where other
+// cards land), and it says whose deal it is instead of the drag instructions.
 
 import type { DraggableSyntheticListeners } from '@dnd-kit/core';
 import { type AnimateLayoutChanges, useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { type KeyboardEvent, memo, type Ref, useLayoutEffect, useMemo, useRef } from 'react';
+import { showToast } from '../../ui/toast-store';
 import type { BoardCard } from '../api/board-card';
 import type { FocusHandOver } from '../hooks/use-live-cards';
 import { CardBody } from './CardBody';
@@ -21,6 +24,8 @@ const noLayoutAnimation: AnimateLayoutChanges = () => false;
 
 interface CardProps {
   card: BoardCard;
+  /** the owner's name when the signed-in person may not move this card */
+  lockedBy?: string;
   phaseId: string;
   saving: boolean;
   staleDays: number;
@@ -56,17 +61,30 @@ export const OpportunityCard = memo(function OpportunityCard({
 type CardWithFocus = CardProps & { onWake: (id: string) => void; focusHandOver: FocusHandOver };
 
 function SortableCard({ focusHandOver, onWake, ...props }: CardWithFocus) {
-  const { card, phaseId, saving, observe } = props;
+  const { card, phaseId, saving, observe, lockedBy } = props;
   // Stable, so dnd-kit's memoised data for this card survives the re-renders above.
   const data = useMemo(() => ({ type: 'card' as const, card, phaseId }), [card, phaseId]);
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
+  const {
+    attributes: sortable,
+    listeners,
+    setNodeRef,
+    transform,
+    transition,
+    isDragging,
+  } = useSortable({
     id: card.ID,
     data,
     // A card whose last move is still being saved stays put: a second move would race the first.
-    disabled: saving,
+    // A locked card is never picked up, but other cards can still be dropped before or after it.
+    disabled: lockedBy ? lockedDisabled : saving,
     attributes: sortableAttributes,
     animateLayoutChanges: noLayoutAnimation,
   });
+  const attributes = useMemo(
+    () =>
+      lockedBy ? { ...sortable, 'aria-disabled': undefined, 'aria-describedby': lockId(card.ID) } : sortable,
+    [sortable, lockedBy, card.ID],
+  );
   const node = useRef<HTMLElement | null>(null);
   const ref = useMemo(
     () => (element: HTMLElement | null) => {
@@ -101,6 +119,11 @@ function SortableCard({ focusHandOver, onWake, ...props }: CardWithFocus) {
   );
 }
 
+const lockedDisabled = { draggable: true, droppable: false };
+
+/** The id of a locked card's "whose deal" text, its accessible description. */
+const lockId = (cardId: string) => `card-lock-${cardId}`;
+
 const plainAttributes = {
   role: 'article',
   tabIndex: 0,
@@ -109,8 +132,14 @@ const plainAttributes = {
 };
 
 function PlainCard({ focusHandOver, onWake, ...props }: CardWithFocus) {
-  const { card, saving, observe } = props;
-  const attributes = useMemo(() => ({ ...plainAttributes, 'aria-disabled': saving }), [saving]);
+  const { card, saving, observe, lockedBy } = props;
+  const attributes = useMemo(
+    () =>
+      lockedBy
+        ? { ...plainAttributes, 'aria-describedby': lockId(card.ID) }
+        : { ...plainAttributes, 'aria-disabled': saving },
+    [saving, lockedBy, card.ID],
+  );
   const node = useRef<HTMLElement | null>(null);
   const ref = useMemo(
     () => (element: HTMLElement | null) => {
@@ -143,6 +172,7 @@ function PlainCard({ focusHandOver, onWake, ...props }: CardWithFocus) {
  */
 const CardArticle = memo(function CardArticle({
   card,
+  lockedBy,
   saving,
   staleDays,
   dropLine,
@@ -183,16 +213,28 @@ const CardArticle = memo(function CardArticle({
             onOpen(card.ID);
             return;
           }
+          if (lockedBy && event.key === ' ') {
+            // Space picks a card up: say why this one stays put.
+            event.preventDefault();
+            showToast(`${lockedBy}'s deal: only ${lockedBy} or a manager can move it.`, 'info');
+            return;
+          }
           listeners?.onKeyDown?.(event);
         }}
         // content-visibility: a board holds hundreds of loaded cards and shows a few dozen; the
         // browser skips style, layout and paint for the rest, which is most of a drop's frame once
         // a card moves (the shifted cards below it). The size stands in while a card is skipped.
-        className={`cursor-grab touch-manipulation rounded-lg bg-white p-3 [contain-intrinsic-size:auto_9rem] [content-visibility:auto] shadow-sm ring-1 ring-slate-200 transition-shadow select-none hover:shadow-md hover:ring-slate-300 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none ${
+        className={`${lockedBy ? 'cursor-pointer' : 'cursor-grab'} touch-manipulation rounded-lg bg-white p-3 [contain-intrinsic-size:auto_9rem] [content-visibility:auto] shadow-sm ring-1 ring-slate-200 transition-shadow select-none hover:shadow-md hover:ring-slate-300 focus-visible:ring-2 focus-visible:ring-indigo-500 focus-visible:outline-none ${
           isDragging ? 'opacity-40 ring-2 ring-indigo-300 ring-dashed' : ''
         } ${saving ? 'cursor-progress opacity-75' : ''}`}
       >
-        <CardBody card={card} staleDays={staleDays} saving={saving} />
+        <CardBody
+          card={card}
+          staleDays={staleDays}
+          saving={saving}
+          lockedBy={lockedBy}
+          lockId={lockedBy ? lockId(card.ID) : undefined}
+        />
       </article>
       {dropLine === 'after' && <DropLineMark position="-bottom-1.5" />}
     </li>

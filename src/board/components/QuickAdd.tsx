@@ -1,8 +1,11 @@
-// Quick-add: subject, customer and amount, straight into this column.
+// Quick-add: subject, customer and amount, straight into this column. A signed-in rep's deal is
+// theirs unless they choose "Unassigned"; a manager picks any rep or none.
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useDeferredValue, useId, useState } from 'react';
-import { organizationsQuery } from '../../api/lookup-queries';
+import { organizationsQuery, repName, salesRepsQuery } from '../../api/lookup-queries';
 import { describeError } from '../../api/odata-error';
+import { changesEveryDeal, type Person } from '../../api/person';
+import { useCurrentPerson } from '../../api/session-query';
 import { Button } from '../../ui/Button';
 import { inputClass } from '../../ui/Field';
 import { showToast } from '../../ui/toast-store';
@@ -31,6 +34,8 @@ export function QuickAdd({
   const customers = useQuery({ ...organizationsQuery(search), enabled: search.length > 0 });
   const create = useCreateOpportunity();
   const listId = useId();
+  const person = useCurrentPerson();
+  const [owner, setOwner] = useState(() => defaultOwner(person));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -44,6 +49,8 @@ export function QuickAdd({
         customer: name ? { id: match?.ID, name } : null,
         amount: amount === '' ? null : Number(amount),
         currency,
+        // Said outright either way: a rep's deal is theirs, or unassigned because they chose so.
+        salesRepId: person ? owner || null : undefined,
         // On top of the column, where the rep is looking.
         sortIndex: topSortIndex === undefined ? 1 : topSortIndex - 1,
       },
@@ -109,6 +116,7 @@ export function QuickAdd({
           ))}
         </select>
       </div>
+      {person && <OwnerSelect person={person} value={owner} onChange={setOwner} />}
       {create.isError && (
         <p role="alert" className="text-xs text-rose-600">
           {describeError(create.error)}
@@ -123,5 +131,43 @@ export function QuickAdd({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** A rep's own employee; unassigned for managers and for people who are no employee. */
+const defaultOwner = (person: Person | null) =>
+  person && !changesEveryDeal(person) ? (person.employeeId ?? '') : '';
+
+function OwnerSelect({
+  person,
+  value,
+  onChange,
+}: {
+  person: Person;
+  value: string;
+  onChange: (employeeId: string) => void;
+}) {
+  const everyone = changesEveryDeal(person);
+  const reps = useQuery({ ...salesRepsQuery(), enabled: everyone });
+  const me = person.employeeId;
+  if (!everyone && !me) return null;
+  return (
+    <select
+      className={inputClass}
+      aria-label="Sales rep"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    >
+      {me && <option value={me}>Me ({person.employeeName ?? person.name})</option>}
+      <option value="">Unassigned</option>
+      {everyone &&
+        reps.data
+          ?.filter((rep) => rep.ID !== me)
+          .map((rep) => (
+            <option key={rep.ID} value={rep.ID}>
+              {repName(rep)}
+            </option>
+          ))}
+    </select>
   );
 }

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { phasesQuery, repName, salesRepsQuery, sourcesQuery } from '../../api/lookup-queries';
 import { Button } from '../../ui/Button';
-import { FilterIcon } from '../../ui/icons';
+import { FilterIcon, UserIcon } from '../../ui/icons';
 import { activeFilterCount, type BoardFilters, type FilterKey } from '../filter-model';
 import { useBoardFilters } from '../hooks/use-board-filters';
 
@@ -65,7 +65,7 @@ export function FilterBar({
   /** filters this screen does not offer */
   omit?: FilterKey[];
 } = {}) {
-  const { filters, setFilters } = useBoardFilters();
+  const { filters, setFilters, me } = useBoardFilters();
   const reps = useQuery(salesRepsQuery());
   const sources = useQuery(sourcesQuery());
   const phases = useQuery({ ...phasesQuery(pipelineId ?? ''), enabled: !!pipelineId });
@@ -115,7 +115,7 @@ export function FilterBar({
                 className={`cursor-pointer rounded px-2.5 py-1 font-medium has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-indigo-500 ${
                   (filters.status ?? '') === value
                     ? 'bg-white text-slate-900 shadow-sm'
-                    : 'text-slate-500 hover:text-slate-800'
+                    : 'text-slate-600 hover:text-slate-900'
                 }`}
               >
                 <input
@@ -130,10 +130,31 @@ export function FilterBar({
             ))}
           </fieldset>
         )}
+        {me && (
+          <button
+            type="button"
+            aria-pressed={!!filters.mine}
+            onClick={() => {
+              // one or the other: my deals, or a chosen rep's
+              const { rep: _rep, mine: _mine, ...rest } = filters;
+              setFilters(filters.mine ? rest : { ...rest, mine: true });
+            }}
+            className={`flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium shadow-sm ring-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 ${
+              filters.mine
+                ? 'bg-indigo-600 text-white ring-indigo-600 hover:bg-indigo-700'
+                : 'bg-white text-slate-700 ring-slate-300 hover:bg-slate-50'
+            }`}
+          >
+            <UserIcon width={14} height={14} /> My deals
+          </button>
+        )}
         <select
           aria-label="Sales rep"
           value={filters.rep ?? ''}
-          onChange={(e) => set('rep', e.target.value || undefined)}
+          onChange={(e) => {
+            const { mine: _mine, ...rest } = filters;
+            setFilters(e.target.value ? { ...rest, rep: e.target.value } : { ...rest, rep: undefined });
+          }}
           className={`${control} max-w-48 pr-8 pl-2.5`}
         >
           <option value="">All sales reps</option>

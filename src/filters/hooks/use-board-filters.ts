@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useCurrentPerson } from '../../api/session-query';
 import { updateSearch, useLocation } from '../../lib/url-state';
 import { type BoardFilters, parseFilters, toODataFilter, toSearchChanges } from '../filter-model';
 
@@ -7,8 +8,10 @@ export function useBoardFilters() {
   const key = search.toString();
   // biome-ignore lint/correctness/useExhaustiveDependencies: the query string is the identity of the filters
   const filters = useMemo(() => parseFilters(search), [key]);
-  const odataFilter = useMemo(() => toODataFilter(filters), [filters]);
+  /** the signed-in person's employee, whom "my deals" means */
+  const me = useCurrentPerson()?.employeeId ?? null;
+  const odataFilter = useMemo(() => toODataFilter(filters, me), [filters, me]);
   const setFilters = (next: BoardFilters, options?: { replace?: boolean }) =>
     updateSearch(toSearchChanges(next), options);
-  return { filters, odataFilter, setFilters };
+  return { filters, odataFilter, setFilters, me };
 }

@@ -13,12 +13,12 @@ import { converted, singleCurrency } from '../model/money-view';
 import { useRateTable } from './use-rate-table';
 
 export function useForecast(pipelineId: string) {
-  const { filters } = useBoardFilters();
+  const { filters, me } = useBoardFilters();
   // The forecast splits open from closed itself; the board's open/closed switch does not apply.
   const { status: _status, ...forecastFilters } = filters;
   const filterKey = JSON.stringify(forecastFilters);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the serialised filters are their identity
-  const filter = useMemo(() => toODataFilter(forecastFilters), [filterKey]);
+  const filter = useMemo(() => toODataFilter(forecastFilters, me), [filterKey, me]);
   const capabilities = useQuery(capabilitiesQuery());
   const viaApply = capabilities.data?.apply ?? false;
   const groups = useQuery({

@@ -1,14 +1,17 @@
 // The opportunity drawer: every field, grouped as a rep thinks about a deal, edited in place.
-// The server's validation messages appear at the field they name.
+// The server's validation messages appear at the field they name. A deal the signed-in person
+// may not change (another rep's) is shown read-only, with the reason.
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { dealAccess } from '../../api/deal-access';
 import { phasesQuery, repName, salesRepsQuery, sourcesQuery } from '../../api/lookup-queries';
 import { describeError, ODataRequestError } from '../../api/odata-error';
+import { useCurrentPerson } from '../../api/session-query';
 import { formatDate, formatMoney } from '../../lib/format';
 import { Button } from '../../ui/Button';
 import { Dialog, useModalFocus } from '../../ui/Dialog';
 import { Field, inputClass } from '../../ui/Field';
-import { CloseIcon, TrashIcon } from '../../ui/icons';
+import { CloseIcon, LockIcon, TrashIcon } from '../../ui/icons';
 import { ErrorState, Skeleton } from '../../ui/StateViews';
 import { showToast } from '../../ui/toast-store';
 import { type OpportunityDetail, opportunityQuery } from '../api/opportunity-query';
@@ -154,6 +157,8 @@ function DrawerContent({
   const sources = useQuery(sourcesQuery());
   const changes = changesOf(initial, draft);
   const dirty = Object.keys(changes).length > 0;
+  const access = dealAccess(useCurrentPerson(), o.SalesRepresentative);
+  const readOnly = !access.canChange;
 
   useEffect(() => {
     document.title = `${o.Subject} · Dealdeck`;
@@ -244,6 +249,14 @@ function DrawerContent({
       </div>
 
       <div className="flex-1 space-y-7 overflow-y-auto px-6 py-5">
+        {!access.canChange && (
+          <p className="flex gap-2 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800 ring-1 ring-slate-200">
+            <LockIcon className="mt-0.5 shrink-0 text-slate-600" />
+            <span>
+              <strong className="font-semibold">Read only: {access.label}.</strong> {access.reason}
+            </span>
+          </p>
+        )}
         {formError && (
           <p
             role="alert"
@@ -252,117 +265,120 @@ function DrawerContent({
             {formError}
           </p>
         )}
-        <Section title="Deal">
-          <Field label="Subject" error={fieldError('Subject')}>
-            {(p) => (
-              <input {...p} className={inputClass} value={draft.Subject} onChange={change('Subject')} />
-            )}
-          </Field>
-          <div className="grid grid-cols-2 gap-4">
-            {decimalField('Estimated amount', 'EstimatedAmount')}
-            <Field label="Currency" error={fieldError('Currency')}>
+        <fieldset disabled={readOnly} className="min-w-0 space-y-7">
+          <Section title="Deal">
+            <Field label="Subject" error={fieldError('Subject')}>
               {(p) => (
-                <select {...p} className={inputClass} value={draft.Currency} onChange={change('Currency')}>
-                  {/* a currency set elsewhere (the API takes any ISO code) stays shown and selected */}
-                  {[...new Set(['EUR', 'USD', 'GBP', draft.Currency])].map((c) => (
-                    <option key={c}>{c}</option>
-                  ))}
-                </select>
+                <input {...p} className={inputClass} value={draft.Subject} onChange={change('Subject')} />
               )}
             </Field>
-            {decimalField('Probability (%)', 'Probability')}
-            <Field label="Expected order date" error={fieldError('ExpectedOrderDate')}>
-              {(p) => (
-                <input
-                  {...p}
-                  type="date"
-                  className={inputClass}
-                  value={draft.ExpectedOrderDate}
-                  onChange={change('ExpectedOrderDate')}
-                />
-              )}
-            </Field>
-            <Field label="Phase" error={fieldError('Phase')}>
-              {(p) => (
-                <select {...p} className={inputClass} value={draft.Phase} onChange={change('Phase')}>
-                  {!draft.Phase && <option value="">No phase</option>}
-                  {(phases.data ?? (o.Phase ? [o.Phase] : [])).map((phase) => (
-                    <option key={phase.ID} value={phase.ID}>
-                      {phase.Name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <ReadOnly label="Weighted amount">{formatMoney(o.WeightedAmount, o.Currency)}</ReadOnly>
-          </div>
-        </Section>
-
-        <Section title="Customer and team">
-          <div className="grid grid-cols-2 gap-4">
-            <ReadOnly label="Customer">{o.Relationship?.Name}</ReadOnly>
-            <ReadOnly label="Contact">
-              {o.Contact && (
-                <>
-                  {repName(o.Contact)}
-                  {o.Contact.EmailAddress && (
-                    <span className="block text-xs text-slate-500">{o.Contact.EmailAddress}</span>
-                  )}
-                </>
-              )}
-            </ReadOnly>
-          </div>
-          <div className="grid grid-cols-2 gap-4">
-            <Field label="Sales representative" error={fieldError('SalesRepresentative')}>
-              {(p) => (
-                <select
-                  {...p}
-                  className={inputClass}
-                  value={draft.SalesRepresentative}
-                  onChange={change('SalesRepresentative')}
-                >
-                  <option value="">Unassigned</option>
-                  {(reps.data ?? (o.SalesRepresentative ? [o.SalesRepresentative] : [])).map((rep) => (
-                    <option key={rep.ID} value={rep.ID}>
-                      {repName(rep)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label="Source" error={fieldError('Source')}>
-              {(p) => (
-                <select {...p} className={inputClass} value={draft.Source} onChange={change('Source')}>
-                  <option value="">Unknown</option>
-                  {(sources.data ?? (o.Source ? [{ ID: o.Source.ID, Name: o.Source.Name }] : [])).map((s) => (
-                    <option key={s.ID} value={s.ID}>
-                      {s.Name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </div>
-        </Section>
-
-        {(o.Phase?.IsLost || o.LostReason || o.LostToCompetitor) && (
-          <Section title="Lost">
             <div className="grid grid-cols-2 gap-4">
-              <ReadOnly label="Lost reason">{o.LostReason?.Name}</ReadOnly>
-              <ReadOnly label="Lost to competitor">{o.LostToCompetitor?.Name}</ReadOnly>
+              {decimalField('Estimated amount', 'EstimatedAmount')}
+              <Field label="Currency" error={fieldError('Currency')}>
+                {(p) => (
+                  <select {...p} className={inputClass} value={draft.Currency} onChange={change('Currency')}>
+                    {/* a currency set elsewhere (the API takes any ISO code) stays shown and selected */}
+                    {[...new Set(['EUR', 'USD', 'GBP', draft.Currency])].map((c) => (
+                      <option key={c}>{c}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              {decimalField('Probability (%)', 'Probability')}
+              <Field label="Expected order date" error={fieldError('ExpectedOrderDate')}>
+                {(p) => (
+                  <input
+                    {...p}
+                    type="date"
+                    className={inputClass}
+                    value={draft.ExpectedOrderDate}
+                    onChange={change('ExpectedOrderDate')}
+                  />
+                )}
+              </Field>
+              <Field label="Phase" error={fieldError('Phase')}>
+                {(p) => (
+                  <select {...p} className={inputClass} value={draft.Phase} onChange={change('Phase')}>
+                    {!draft.Phase && <option value="">No phase</option>}
+                    {(phases.data ?? (o.Phase ? [o.Phase] : [])).map((phase) => (
+                      <option key={phase.ID} value={phase.ID}>
+                        {phase.Name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <ReadOnly label="Weighted amount">{formatMoney(o.WeightedAmount, o.Currency)}</ReadOnly>
             </div>
           </Section>
-        )}
 
-        <Section title="Product lines">
-          <ProductLinesTable opportunity={o} />
-          {totals && (
-            <p className="text-xs text-slate-500">
-              {o.NumberOfProductLines} lines · margin {formatMoney(o.TotalMargin, o.Currency)}
-            </p>
+          <Section title="Customer and team">
+            <div className="grid grid-cols-2 gap-4">
+              <ReadOnly label="Customer">{o.Relationship?.Name}</ReadOnly>
+              <ReadOnly label="Contact">
+                {o.Contact && (
+                  <>
+                    {repName(o.Contact)}
+                    {o.Contact.EmailAddress && (
+                      <span className="block text-xs text-slate-500">{o.Contact.EmailAddress}</span>
+                    )}
+                  </>
+                )}
+              </ReadOnly>
+            </div>
+            <div className="grid grid-cols-2 gap-4">
+              <Field label="Sales representative" error={fieldError('SalesRepresentative')}>
+                {(p) => (
+                  <select
+                    {...p}
+                    className={inputClass}
+                    value={draft.SalesRepresentative}
+                    onChange={change('SalesRepresentative')}
+                  >
+                    <option value="">Unassigned</option>
+                    {(reps.data ?? (o.SalesRepresentative ? [o.SalesRepresentative] : [])).map((rep) => (
+                      <option key={rep.ID} value={rep.ID}>
+                        {repName(rep)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Source" error={fieldError('Source')}>
+                {(p) => (
+                  <select {...p} className={inputClass} value={draft.Source} onChange={change('Source')}>
+                    <option value="">Unknown</option>
+                    {(sources.data ?? (o.Source ? [{ ID: o.Source.ID, Name: o.Source.Name }] : [])).map(
+                      (s) => (
+                        <option key={s.ID} value={s.ID}>
+                          {s.Name}
+                        </option>
+                      ),
+                    )}
+                  </select>
+                )}
+              </Field>
+            </div>
+          </Section>
+
+          {(o.Phase?.IsLost || o.LostReason || o.LostToCompetitor) && (
+            <Section title="Lost">
+              <div className="grid grid-cols-2 gap-4">
+                <ReadOnly label="Lost reason">{o.LostReason?.Name}</ReadOnly>
+                <ReadOnly label="Lost to competitor">{o.LostToCompetitor?.Name}</ReadOnly>
+              </div>
+            </Section>
           )}
-        </Section>
 
+          <Section title="Product lines">
+            <ProductLinesTable opportunity={o} />
+            {totals && (
+              <p className="text-xs text-slate-500">
+                {o.NumberOfProductLines} lines · margin {formatMoney(o.TotalMargin, o.Currency)}
+              </p>
+            )}
+          </Section>
+        </fieldset>
         <Section title="Record">
           <div className="grid grid-cols-2 gap-4">
             <ReadOnly label="Created">{formatDate(o.CreationDate)}</ReadOnly>
@@ -373,34 +389,41 @@ function DrawerContent({
         </Section>
       </div>
 
-      <div className="flex items-center gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">
-        <Button
-          variant="ghost"
-          className="text-rose-700 hover:bg-rose-50 hover:text-rose-800"
-          onClick={() => setConfirmDelete(true)}
-        >
-          <TrashIcon width={14} height={14} /> Delete
-        </Button>
-        <div className="flex-1" />
-        <p role="status" className="text-xs text-emerald-700">
-          {saved && !dirty ? 'All changes saved' : ''}
-        </p>
-        {dirty && (
+      {readOnly ? (
+        <div className="flex items-center gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">
+          <p className="flex-1 text-xs text-slate-600">{access.label}: read only</p>
+          <Button onClick={onClose}>Close</Button>
+        </div>
+      ) : (
+        <div className="flex items-center gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">
           <Button
             variant="ghost"
-            onClick={() => {
-              setDraft(initial);
-              setErrors({});
-              setFormError(undefined);
-            }}
+            className="text-rose-700 hover:bg-rose-50 hover:text-rose-800"
+            onClick={() => setConfirmDelete(true)}
           >
-            Discard
+            <TrashIcon width={14} height={14} /> Delete
           </Button>
-        )}
-        <Button variant="primary" type="submit" disabled={!dirty || update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save changes'}
-        </Button>
-      </div>
+          <div className="flex-1" />
+          <p role="status" className="text-xs text-emerald-700">
+            {saved && !dirty ? 'All changes saved' : ''}
+          </p>
+          {dirty && (
+            <Button
+              variant="ghost"
+              onClick={() => {
+                setDraft(initial);
+                setErrors({});
+                setFormError(undefined);
+              }}
+            >
+              Discard
+            </Button>
+          )}
+          <Button variant="primary" type="submit" disabled={!dirty || update.isPending}>
+            {update.isPending ? 'Saving…' : 'Save changes'}
+          </Button>
+        </div>
+      )}
 
       {confirmDelete && (
         <Dialog

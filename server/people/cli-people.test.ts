@@ -77,7 +77,7 @@ describe('npm run people', () => {
     expect((await personOfAccessToken(store, token))?.email).toBe('rep@example.com');
     const link = (await run(['link', '--email', 'rep@example.com'], { PORT: '9000' })).out[0];
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:9000\/auth\/link\/[\w-]{43}$/);
-    expect((await useSignInLink(store, link.split('/').pop()!))?.email).toBe('rep@example.com');
+    expect((await useSignInLink(store, link.split('/').pop()!))?.person.email).toBe('rep@example.com');
     await run(['remove', '--email', 'rep@example.com']);
     expect(await findPerson(store, { email: 'rep@example.com' })).toBeUndefined();
     expect(await personOfAccessToken(store, token)).toBeUndefined();

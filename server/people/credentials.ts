@@ -200,14 +200,16 @@ export async function useSignInLink(
   store: Store,
   secret: string,
   now = Date.now(),
-): Promise<Person | undefined> {
+): Promise<{ person: Person; purpose: LinkPurpose } | undefined> {
   return store.transaction(async (tx) => {
     const tokenHash = hashSecret(secret);
     const link = (await tx.db
       .selectFrom('sign_in_link')
-      .select(['PersonID', 'ExpiresAt'])
+      .select(['PersonID', 'ExpiresAt', 'Purpose'])
       .where('TokenHash', '=', tokenHash)
-      .executeTakeFirst()) as { PersonID: string; ExpiresAt: number | string } | undefined;
+      .executeTakeFirst()) as
+      | { PersonID: string; ExpiresAt: number | string; Purpose: LinkPurpose }
+      | undefined;
     if (!link) return undefined;
     const deleted = await tx.db
       .deleteFrom('sign_in_link')
@@ -216,6 +218,6 @@ export async function useSignInLink(
     // two instances taking the same link at once: only the one that deleted it goes on
     if (Number(deleted.numDeletedRows) === 0 || Number(link.ExpiresAt) < now) return undefined;
     const found = await findPerson(tx, { id: link.PersonID });
-    return found?.person.active ? found.person : undefined;
+    return found?.person.active ? { person: found.person, purpose: link.Purpose } : undefined;
   });
 }

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import {
+  authHeaders,
   type Floor,
   latency,
   medianOf,
@@ -195,7 +196,7 @@ async function throughput(origin: string, scenario: Scenario, ids: string[]) {
   const result = await autocannon({
     url: urlOf(origin, scenario, ids),
     method: scenario.method ?? 'GET',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authHeaders },
     body: scenario.body?.(),
     connections: 10,
     duration: seconds,

@@ -61,13 +61,24 @@ export const freePort = () =>
     });
   });
 
+/** The service's own token for the bench run: every API request needs credentials. */
+export const benchToken = `bench-${process.pid}-${Date.now()}`;
+export const authHeaders = { Authorization: `Bearer ${benchToken}` };
+
 export async function startService(
   url: string,
   workers: number,
 ): Promise<{ origin: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DEMO_DATA: '0', WORKERS: String(workers) },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      DEMO_DATA: '0',
+      WORKERS: String(workers),
+      API_TOKEN: benchToken,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -92,7 +103,7 @@ export async function latency(
     const send = () =>
       fetch(url, {
         method: init.method ?? 'GET',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authHeaders },
         body: init.body?.(),
       });
     // a kept-alive connection the server closed while the floor was measured: open a new one

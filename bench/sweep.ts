@@ -5,6 +5,7 @@
 import { openStore, type Store } from '../server/db/database.ts';
 import { levelWord, rareWord, skewedShape, skewLevels, threshold } from '../server/demo/skewed-data.ts';
 import {
+  authHeaders,
   type Floor,
   latency,
   medianOf,
@@ -135,7 +136,7 @@ async function sweepLevel(
           origin,
           `/Activity_SalesOpportunity/$count${filter ? `?$filter=${filter}` : ''}`,
         );
-        const matched = Number(await (await fetch(countUrl)).text());
+        const matched = Number(await (await fetch(countUrl, { headers: authHeaders })).text());
         row.selectivity = matched / size;
         const countSql = `SELECT COUNT(*) FROM activity WHERE ${where}`;
         // a count reads every match: on a million rows a few of them take seconds

@@ -15,6 +15,7 @@ import {
   endOtherSessions,
   endSession,
   listAccessTokens,
+  pruneSessions,
   revokeAccessToken,
   startSession,
   useSignInLink,
@@ -77,6 +78,8 @@ export function authRoutes(store: Store, settings: AuthSettings) {
     const previous = getCookie(c, sessionCookie);
     if (previous) await endSession(store, previous);
     const secret = await startSession(store, person.id);
+    // timed-out sessions are removed here, now and then, rather than by a timer on every instance
+    await pruneSessions(store, { idleMs: settings.sessionIdleMs, absoluteMs: settings.sessionAbsoluteMs });
     await recordSignIn(store, person.id);
     setCookie(c, sessionCookie, secret, {
       httpOnly: true,

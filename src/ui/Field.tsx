@@ -2,7 +2,7 @@
 import { type ReactNode, useId } from 'react';
 
 export const inputClass =
-  'block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none aria-[invalid=true]:ring-rose-500';
+  'block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-500 focus:outline-none aria-[invalid=true]:ring-rose-500 disabled:cursor-not-allowed disabled:bg-slate-50 disabled:text-slate-700 disabled:shadow-none disabled:ring-slate-200';
 
 export function Field({
   label,

@@ -2,8 +2,10 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { odata } from '../../api/odata-client';
+import type { Person } from '../../api/person';
+import { authKeys } from '../../api/query-keys';
 import { fakeService, type RecordedRequest } from '../../test/fake-service';
-import { renderWithClient } from '../../test/render-with-client';
+import { createTestClient, renderWithClient } from '../../test/render-with-client';
 import { Board } from './Board';
 import { dragInstructionsId } from './drag-instructions-id';
 
@@ -391,5 +393,67 @@ describe('Board cards far from the visible part of a column', () => {
       expect(header(leadColumn)).toHaveTextContent('4 opportunities€10,000weighted €1,000'),
     );
     expect(header(qualifiedColumn)).toHaveTextContent('0 opportunities10% probability');
+  });
+});
+
+describe('Board for a signed-in rep', () => {
+  const me = { ID: '00000000-0000-4000-8000-0000000000e1', FirstName: 'Tom', LastName: 'Jansen' };
+  const rep: Person = {
+    id: 'p-tom',
+    email: 'tom@example.com',
+    name: 'Tom Jansen',
+    role: 'rep',
+    employeeId: me.ID,
+    employeeName: 'Tom Jansen',
+    hasPassword: true,
+  };
+
+  function renderAs(person: Person) {
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(fakeLayout);
+    const { requests } = serve([
+      card(1, lead.ID), // Sanne de Vries's
+      card(2, lead.ID, { SalesRepresentative: me }),
+      card(4, lead.ID, { SalesRepresentative: null }),
+    ]);
+    const client = createTestClient();
+    client.setQueryData(authKeys.session(), { person, repSees: 'all' });
+    renderWithClient(<Board pipelineId={pipelineId} filter={{}} staleDays={14} onOpen={() => {}} />, client);
+    return requests;
+  }
+  // dnd-kit's live region: "Picked up …", at once followed by "… is over …"
+  const pickedUp = () =>
+    screen.queryAllByRole('status').some((r) => /^(Picked up |Deal \d is over )/.test(r.textContent ?? ''));
+
+  it("locks another rep's card: it says whose it is and cannot be picked up", async () => {
+    const requests = renderAs(rep);
+    const locked = await screen.findByRole('article', { name: 'Deal 1' });
+    expect(within(locked).getByText("Sanne de Vries's deal")).toBeInTheDocument();
+    expect(locked).toHaveAccessibleDescription(
+      /^Sanne de Vries's deal: only Sanne de Vries or a manager can move or change it/,
+    );
+    act(() => locked.focus());
+    fireEvent.keyDown(locked, { key: ' ', code: 'Space' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(pickedUp()).toBe(false);
+    expect(requests.some((r) => r.method === 'PATCH')).toBe(false);
+
+    // their own card and an unassigned one move as before
+    for (const subject of ['Deal 2', 'Deal 4']) {
+      const free = screen.getByRole('article', { name: subject });
+      expect(within(free).queryByText(/'s deal$/)).toBeNull();
+      expect(free).toHaveAccessibleDescription(/^To move this opportunity, press Space/);
+    }
+    const mine = screen.getByRole('article', { name: 'Deal 2' });
+    act(() => mine.focus());
+    fireEvent.keyDown(mine, { key: ' ', code: 'Space' });
+    await waitFor(() => expect(pickedUp()).toBe(true));
+    fireEvent.keyDown(mine, { key: 'Escape', code: 'Escape' });
+  });
+
+  it('locks nothing for a manager', async () => {
+    renderAs({ ...rep, role: 'manager' });
+    const card1 = await screen.findByRole('article', { name: 'Deal 1' });
+    expect(within(card1).queryByText("Sanne de Vries's deal")).toBeNull();
+    expect(card1).toHaveAccessibleDescription(/^To move this opportunity, press Space/);
   });
 });

@@ -50,20 +50,7 @@ export const CardBody = memo(function CardBody({
     <>
       <div className="flex items-center justify-between gap-2 text-[11px] text-slate-500">
         <span className="font-mono">{card.Number}</span>
-        <span className="flex min-w-0 items-center gap-1.5">
-          {lockedBy && (
-            <span
-              id={lockId}
-              className="inline-flex min-w-0 items-center gap-1 rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700"
-              title={`Only ${lockedBy} or a manager can move or change this deal`}
-            >
-              <LockIcon width={11} height={11} className="shrink-0" />
-              <span className="truncate">{lockedBy}'s deal</span>
-              <span className="sr-only">
-                : only {lockedBy} or a manager can move or change it. Press Enter to open it.
-              </span>
-            </span>
-          )}
+        <span className="flex items-center gap-1.5">
           {saving && (
             <span className="flex items-center gap-1 text-indigo-600">
               <SpinnerIcon width={12} height={12} /> Saving…
@@ -107,11 +94,26 @@ export const CardBody = memo(function CardBody({
           {overdue && <span className="sr-only">(overdue)</span>}
           {overdue && <span aria-hidden="true">· overdue</span>}
         </span>
-        {rep && (
-          <span className="flex min-w-0 items-center gap-1" title="Sales representative">
-            <UserIcon width={12} height={12} className="shrink-0" />
-            <span className="truncate">{rep}</span>
+        {lockedBy ? (
+          // Where the owner shows anyway: a lock and whose deal it is, the card's description.
+          <span
+            id={lockId}
+            className="flex min-w-0 items-center gap-1 font-medium text-slate-700"
+            title={`Only ${lockedBy} or a manager can move or change this deal`}
+          >
+            <LockIcon width={12} height={12} className="shrink-0" />
+            <span className="truncate">{lockedBy}'s deal</span>
+            <span className="sr-only">
+              : only {lockedBy} or a manager can move or change it. Press Enter to open it.
+            </span>
           </span>
+        ) : (
+          rep && (
+            <span className="flex min-w-0 items-center gap-1" title="Sales representative">
+              <UserIcon width={12} height={12} className="shrink-0" />
+              <span className="truncate">{rep}</span>
+            </span>
+          )
         )}
       </div>
     </>

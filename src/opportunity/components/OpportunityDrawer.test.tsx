@@ -1,7 +1,10 @@
 import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { Person } from '../../api/person';
+import { authKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
-import { renderWithClient } from '../../test/render-with-client';
+import { createTestClient, renderWithClient } from '../../test/render-with-client';
 import { OpportunityDrawer } from './OpportunityDrawer';
 
 const id = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
@@ -28,5 +31,50 @@ describe('OpportunityDrawer', () => {
     const currency = (await screen.findByLabelText('Currency')) as HTMLSelectElement;
     expect(currency.value).toBe('CHF');
     expect([...currency.options].map((o) => o.value)).toEqual(['EUR', 'USD', 'GBP', 'CHF']);
+  });
+
+  it("shows another rep's deal read-only to a rep, with the reason", async () => {
+    const sanne = { ID: '00000000-0000-4000-8000-0000000000a1', FirstName: 'Sanne', LastName: 'de Vries' };
+    const { requests } = fakeService({
+      [`GET /v1/odata/Activity_SalesOpportunity(${id})`]: () => ({
+        body: {
+          '@odata.etag': 'W/"1"',
+          ID: id,
+          Subject: "Sanne's deal",
+          Number: '2026-00043',
+          Currency: 'EUR',
+          EstimatedAmount: 1000,
+          Probability: 40,
+          WeightedAmount: 400,
+          ProductLines: [],
+          SalesRepresentative: sanne,
+        },
+      }),
+      'GET /v1/odata/': () => ({ body: { value: [] } }),
+    });
+    const rep: Person = {
+      id: 'p-tom',
+      email: 'tom@example.com',
+      name: 'Tom Jansen',
+      role: 'rep',
+      employeeId: '00000000-0000-4000-8000-0000000000e1',
+      employeeName: 'Tom Jansen',
+      hasPassword: true,
+    };
+    const client = createTestClient();
+    client.setQueryData(authKeys.session(), { person: rep, repSees: 'all' });
+    let closed = false;
+    renderWithClient(<OpportunityDrawer id={id} onClose={() => (closed = true)} />, client);
+    expect(await screen.findByText("Read only: Sanne de Vries's deal.")).toBeInTheDocument();
+    expect(
+      screen.getByText("Only Sanne de Vries or a manager can change Sanne de Vries's deal."),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Subject')).toBeDisabled();
+    expect(screen.getByLabelText('Phase')).toBeDisabled();
+    expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Save changes' })).toBeNull();
+    await userEvent.click(screen.getByText('Close', { selector: 'button' }));
+    expect(closed).toBe(true);
+    expect(requests.every((r) => r.method === 'GET')).toBe(true);
   });
 });

@@ -320,7 +320,7 @@ function DrawerContent({
                   <>
                     {repName(o.Contact)}
                     {o.Contact.EmailAddress && (
-                      <span className="block text-xs text-slate-500">{o.Contact.EmailAddress}</span>
+                      <span className="block text-xs break-all text-slate-500">{o.Contact.EmailAddress}</span>
                     )}
                   </>
                 )}

@@ -1,8 +1,11 @@
 // The OData endpoints: reads of sets, records, navigations, properties, counts and links;
 // creates, updates, deletes and link writes. Each request: parse URL → check against the
-// model → plan → SQL → serialize.
+// model → plan → SQL → serialize. What the request's principal may read and write comes from
+// the access policy (access/policy.ts): its read scope goes with every query (ctx.expression),
+// the writes ask it with the records they change.
 import type { Context } from 'hono';
 import { sql } from 'kysely';
+import { type AccessPolicy, accessPolicy, canSee } from '../access/policy.ts';
 import type { AccessSettings } from '../access/principal.ts';
 import type { Store } from '../db/database.ts';
 import { csdlXml } from '../model/csdl.ts';
@@ -38,6 +41,7 @@ interface RequestContext {
   options: QueryOptions;
   now: string;
   expression: ExpressionContext;
+  access: AccessPolicy;
 }
 
 export function odataJson(c: Context, body: Json, status = 200, headers: Record<string, string> = {}) {
@@ -59,7 +63,7 @@ export async function handleOData(
   store: Store,
   c: Context,
   basePath: string,
-  _access: AccessSettings,
+  settings: AccessSettings,
 ): Promise<Response> {
   const url = new URL(c.req.url);
   const serviceRoot = `${url.origin}${basePath}`;
@@ -86,6 +90,10 @@ export async function handleOData(
 
   const options = parseQueryOptions(rawQuery);
   checkFormat(options.format);
+  const principal = c.get('principal');
+  // app.ts answers 401 before an API request without one gets here
+  if (!principal) throw new ODataError(401, 'Unauthorized', 'Sign in first');
+  const access = accessPolicy(principal, settings, store.dialect.name);
   const ctx: RequestContext = {
     store,
     c,
@@ -93,9 +101,10 @@ export async function handleOData(
     rawQuery,
     options,
     now,
-    expression: { dialect: store.dialect, now },
+    expression: { dialect: store.dialect, now, access: access.read },
+    access,
   };
-  const target = await resolveTarget(store, resourcePath);
+  const target = await resolveTarget(store, resourcePath, access.read);
   const suffix = resourcePath.suffix;
 
   if (suffix === '$ref') return handleRef(ctx, target, method);
@@ -325,7 +334,9 @@ async function create(ctx: RequestContext, target: Extract<Target, { kind: 'coll
     }
     body = { ...(body as Json), [target.parent.navigation.inverse]: { ID: target.parent.ownerId } };
   }
-  const result = await inTransaction(ctx, (store) => createEntity(store, target.type, body, ctx.now));
+  const result = await inTransaction(ctx, (store) =>
+    createEntity(store, target.type, body, ctx.now, ctx.access),
+  );
   const { plan, row } = await readOne(ctx, target.type, result.id, responseOptions(ctx));
   const location = `${ctx.serviceRoot}/${result.type.setName}(${result.id})`;
   const status = result.created ? 201 : 200;
@@ -342,10 +353,12 @@ async function create(ctx: RequestContext, target: Extract<Target, { kind: 'coll
 }
 
 async function update(ctx: RequestContext, target: Extract<Target, { kind: 'entity' }>) {
-  await ensureExists(ctx.store, target);
+  await ensureExists(ctx.store, target, ctx.access.read);
   const body = await readJsonBody(ctx.c);
   const ifMatch = ctx.c.req.header('If-Match');
-  await inTransaction(ctx, (store) => updateEntity(store, target.type, target.id, body, ifMatch, ctx.now));
+  await inTransaction(ctx, (store) =>
+    updateEntity(store, target.type, target.id, body, ifMatch, ctx.now, ctx.access),
+  );
   return respondAfterWrite(ctx, target.type, target.id);
 }
 
@@ -376,14 +389,18 @@ async function writeProperty(
   }
   const ifMatch = ctx.c.req.header('If-Match');
   const body = { [target.property.name]: newValue };
-  await inTransaction(ctx, (store) => updateEntity(store, target.type, target.id, body, ifMatch, ctx.now));
+  await inTransaction(ctx, (store) =>
+    updateEntity(store, target.type, target.id, body, ifMatch, ctx.now, ctx.access),
+  );
   return noContent(ctx.c);
 }
 
 async function remove(ctx: RequestContext, target: Extract<Target, { kind: 'entity' }>) {
-  await ensureExists(ctx.store, target);
+  await ensureExists(ctx.store, target, ctx.access.read);
   const ifMatch = ctx.c.req.header('If-Match');
-  await inTransaction(ctx, (store) => deleteEntity(store, target.type, target.id, ifMatch, ctx.now));
+  await inTransaction(ctx, (store) =>
+    deleteEntity(store, target.type, target.id, ifMatch, ctx.now, ctx.access),
+  );
   return noContent(ctx.c);
 }
 
@@ -392,7 +409,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
   const refUrl = (type: EntityType, id: string) => `${ctx.serviceRoot}/${type.setName}(${id})`;
   if (method === 'GET') {
     if (target.kind === 'entity') {
-      await ensureExists(ctx.store, target);
+      await ensureExists(ctx.store, target, ctx.access.read);
       const row = await loadRecord(ctx.store, target.type, target.id);
       return odataJson(ctx.c, {
         '@odata.context': contextUrl(ctx, '$ref'),
@@ -421,11 +438,11 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     if (method === 'PUT' || method === 'POST') {
       const id = await refTarget(ctx, model.get(reference.target)!);
       await inTransaction(ctx, (s) =>
-        updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now),
+        updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now, ctx.access),
       );
     } else if (method === 'DELETE') {
       await inTransaction(ctx, (s) =>
-        updateEntity(s, ownerType, ownerId, { [reference.name]: null }, ifMatch, ctx.now),
+        updateEntity(s, ownerType, ownerId, { [reference.name]: null }, ifMatch, ctx.now, ctx.access),
       );
     } else throw methodNotAllowed(method, '$ref');
     return noContent(ctx.c);
@@ -434,7 +451,7 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
     const { ownerType, ownerId, reference } = target.link;
     const id = await refTarget(ctx, model.get(reference.target)!);
     await inTransaction(ctx, (s) =>
-      updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now),
+      updateEntity(s, ownerType, ownerId, { [reference.name]: { ID: id } }, ifMatch, ctx.now, ctx.access),
     );
     return noContent(ctx.c);
   }
@@ -444,15 +461,23 @@ async function handleRef(ctx: RequestContext, target: Target, method: string): P
   if (target.kind === 'collection' && target.parent && method === 'POST') {
     const id = await refTarget(ctx, target.type);
     const member = { [inverseName(target) as string]: { ID: target.parent.ownerId } };
-    await inTransaction(ctx, (s) => updateEntity(s, target.type, id, member, undefined, ctx.now));
+    await inTransaction(ctx, (s) => updateEntity(s, target.type, id, member, undefined, ctx.now, ctx.access));
     return noContent(ctx.c);
   }
   if ((target.kind === 'entity' || target.kind === 'collection') && target.parent && method === 'DELETE') {
     const id = target.kind === 'entity' ? target.id : idFromQuery(ctx);
     const member = { ...target, kind: 'entity' as const, id };
-    await ensureExists(ctx.store, member);
+    await ensureExists(ctx.store, member, ctx.access.read);
     await inTransaction(ctx, (s) =>
-      updateEntity(s, target.type, id, { [inverseName(target) as string]: null }, ifMatch, ctx.now),
+      updateEntity(
+        s,
+        target.type,
+        id,
+        { [inverseName(target) as string]: null },
+        ifMatch,
+        ctx.now,
+        ctx.access,
+      ),
     );
     return noContent(ctx.c);
   }
@@ -474,7 +499,11 @@ async function refTarget(ctx: RequestContext, type: EntityType): Promise<string>
   const key = /\(([^()]*)\)$/.exec(ref)?.[1] ?? ref;
   const id = parseKey(key, '@odata.id');
   const record = await loadRecord(ctx.store, type, id);
-  if (!record || !type.typeNames.includes(record._Type as string)) {
+  if (
+    !record ||
+    !type.typeNames.includes(record._Type as string) ||
+    !(await canSee(ctx.store, ctx.access.read, type, id))
+  ) {
     throw badRequest(`No ${type.setName} with ID ${id}`, '@odata.id');
   }
   return id;

@@ -1,6 +1,8 @@
 // Walks a parsed resource path through the model (and, for single-valued navigations, the
-// data) to the thing the request addresses.
-import { sql } from 'kysely';
+// data) to the thing the request addresses. A record the reader may not see (access/policy.ts)
+// is not there: 404, and a link to it reads as no link.
+import { type SqlBool, sql } from 'kysely';
+import { canSee, type ReadScope } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
 import {
   type Collection,
@@ -37,7 +39,7 @@ export type Target =
 
 const notFound = (message: string) => new ODataError(404, 'NotFound', message);
 
-export async function resolveTarget(store: Store, path: ResourcePath): Promise<Target> {
+export async function resolveTarget(store: Store, path: ResourcePath, access?: ReadScope): Promise<Target> {
   const [first, ...rest] = path.segments;
   const set = entitySets.get(first.name);
   if (!set) {
@@ -59,7 +61,7 @@ export async function resolveTarget(store: Store, path: ResourcePath): Promise<T
     if (target.kind === 'unlinked')
       throw notFound(`${target.link.reference.name} is not linked, so it has no '${segment.name}'`);
     const owner: Extract<Target, { kind: 'entity' }> = target;
-    await ensureExists(store, owner);
+    await ensureExists(store, owner, access);
     const property = owner.type.properties.get(segment.name);
     const reference = owner.type.references.get(segment.name);
     const collection = owner.type.collections.get(segment.name);
@@ -75,7 +77,8 @@ export async function resolveTarget(store: Store, path: ResourcePath): Promise<T
         .executeTakeFirst();
       const targetType = model.get(reference.target)!;
       const link = { ownerType: owner.type, ownerId: owner.id, reference };
-      const fk = (row as { fk?: string | null } | undefined)?.fk;
+      let fk = (row as { fk?: string | null } | undefined)?.fk;
+      if (fk && !access?.follows(reference) && !(await canSee(store, access, targetType, fk))) fk = null;
       target = fk
         ? { kind: 'entity', type: targetType, id: fk, link }
         : { kind: 'unlinked', type: targetType, link };
@@ -99,14 +102,20 @@ export async function resolveTarget(store: Store, path: ResourcePath): Promise<T
   return target;
 }
 
-/** 404 unless the entity exists in its set (and under its parent, when reached through one). */
-export async function ensureExists(store: Store, target: Extract<Target, { kind: 'entity' }>) {
+/** 404 unless the entity exists in its set (and under its parent, when reached through one) and the reader may see it. */
+export async function ensureExists(
+  store: Store,
+  target: Extract<Target, { kind: 'entity' }>,
+  access?: ReadScope,
+) {
   let query = store.db
-    .selectFrom(target.type.table)
-    .select('ID')
-    .where('ID', '=', target.id)
-    .where('_Type', 'in', target.type.typeNames);
-  if (target.parent) query = query.where(target.parent.column, '=', target.parent.ownerId);
+    .selectFrom(`${target.type.table} as t0`)
+    .select('t0.ID')
+    .where('t0.ID', '=', target.id)
+    .where('t0._Type', 'in', target.type.typeNames);
+  if (target.parent) query = query.where(`t0.${target.parent.column}`, '=', target.parent.ownerId);
+  const visible = access?.rows(target.type.table, 't0', 'test');
+  if (visible) query = query.where(sql<SqlBool>`${visible}`);
   const row = await query.executeTakeFirst();
   if (!row) {
     const where = target.parent

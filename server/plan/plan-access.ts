@@ -13,7 +13,8 @@
 // with fewer matches is searched; one with more is kept out of the plan (SQLite's unary `+`, or
 // no substring index), so that the order's index is walked. Either way a page reads at most
 // about max(enough, page size × rows / enough) rows, whatever the shape of the data.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import type { ScopeForm } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
 import { substringIndexes } from '../db/dialect.ts';
 import { queryIndexes } from '../db/schema.ts';
@@ -99,19 +100,21 @@ function matchingRows(plan: ReadPlan, term: BoundExpr, ctx: ExpressionContext) {
 }
 
 /** How many rows pass a condition, counted up to `enough`. */
-async function matchesUpTo(store: Store, plan: ReadPlan, term: BoundExpr, ctx: ExpressionContext) {
-  const query =
-    sql`SELECT COUNT(*) FROM (${matchingRows(plan, term, ctx)} LIMIT ${enough}) AS ${sql.id('probe')}`.compile(
-      store.db,
-    );
+function matchesUpTo(store: Store, plan: ReadPlan, term: BoundExpr, ctx: ExpressionContext) {
+  return rowsUpTo(store, matchingRows(plan, term, ctx));
+}
+
+/** How many rows a query finds, counted up to `enough` (and remembered for a while). */
+async function rowsUpTo(store: Store, rows: RawBuilder<unknown>) {
+  const query = sql`SELECT COUNT(*) FROM (${rows} LIMIT ${enough}) AS ${sql.id('probe')}`.compile(store.db);
   const key = `${query.sql}\u0000${JSON.stringify(query.parameters)}`;
   const cache = probeCache.get(store.db) ?? new Map();
   probeCache.set(store.db, cache);
   const known = cache.get(key);
   const now = Date.now();
   if (known && now - known.at < probeLifetimeMs) return known.matches;
-  const { rows } = await store.selectArrays(query);
-  const matches = Number(rows[0][0]);
+  const { rows: counted } = await store.selectArrays(query);
+  const matches = Number(counted[0][0]);
   if (cache.size >= probeCacheSize) cache.delete(cache.keys().next().value!);
   cache.set(key, { matches, at: now });
   return matches;
@@ -201,9 +204,29 @@ export interface AccessHints {
    * index is used whatever the statistics say.
    */
   index?: string;
+  /**
+   * How the reader's access condition is written (access/policy.ts): searched through its own
+   * index when the visible rows are few, tested on each row when they are many.
+   */
+  scope?: ScopeForm;
 }
 
 const noHints: AccessHints = { keepOutOfIndex: new Set(), sortFound: false };
+
+/**
+ * The rows the reader may see, as a condition an index can search: the visible rows are then a
+ * condition like any other of the filter, counted and searched when rare, tested on the rows of
+ * the order's index when common (a rep's own deals are 1% of the table or 75% of it).
+ */
+function searchableScope(plan: ReadPlan, ctx: ExpressionContext) {
+  const table = plan.type.table;
+  const column = ctx.access?.searchColumn(table);
+  const condition = ctx.access?.rows(table, plan.scope.alias, 'search');
+  const index = queryIndexes().find((i) => i.table === table && i.columns[0] === column)?.name;
+  if (!condition || !index) return undefined;
+  const rows = sql`SELECT 1 FROM ${sql.table(table)} AS ${sql.id(plan.scope.alias)} WHERE ${condition}`;
+  return { rows, index };
+}
 
 /**
  * How a page reaches its rows. Conditions that lead an index in the page's order are walked in
@@ -214,25 +237,41 @@ export async function accessHints(
   store: Store,
   plan: ReadPlan,
   ctx: ExpressionContext,
+  /**
+   * scoped: the reader's access condition applies to the rows; pinned: other conditions (a
+   * parent link) already narrow them, and the access condition is tested on each
+   */
+  rows: { scoped: boolean; pinned: boolean } = { scoped: true, pinned: false },
 ): Promise<AccessHints> {
-  if (store.dialect.name !== 'sqlite' || !plan.filter) return noHints;
+  if (store.dialect.name !== 'sqlite') return noHints;
+  const scope = rows.scoped && !rows.pinned ? searchableScope(plan, ctx) : undefined;
+  if (!plan.filter && !scope) return noHints;
   const table = plan.type.table;
   const named = async (index: string | undefined) =>
     index === primaryKey ? await primaryKeyIndex(store, table) : index;
-  const searchable = conjuncts(plan.filter).filter((term) => isSearchable(term, table));
+  const searchable = plan.filter ? conjuncts(plan.filter).filter((term) => isSearchable(term, table)) : [];
   const range = orderedRange(plan, searchable);
   const rest = searchable.filter((term) => !range?.terms.includes(term));
+  const tested = scope ? { scope: 'test' as const } : {};
   const walk = async (): Promise<AccessHints> =>
-    range ? { keepOutOfIndex: new Set(rest), sortFound: false, index: await named(range.index) } : noHints;
-  if (rest.length === 0) return walk();
-  const counted = [];
+    range
+      ? { keepOutOfIndex: new Set(rest), sortFound: false, index: await named(range.index), ...tested }
+      : noHints;
+  if (rest.length === 0 && !scope) return walk();
+  const counted: { term?: BoundExpr; matches: number }[] = [];
   for (const term of rest) counted.push({ term, matches: await matchesUpTo(store, plan, term, ctx) });
+  if (scope) counted.push({ matches: await rowsUpTo(store, scope.rows) });
   const rarest = counted.reduce((a, b) => (b.matches < a.matches ? b : a));
   if (rarest.matches >= enough) return walk();
+  if (!rarest.term) {
+    // few visible rows: found through the access condition's index, sorted
+    return { keepOutOfIndex: new Set(searchable), sortFound: true, index: scope!.index, scope: 'search' };
+  }
   return {
     keepOutOfIndex: new Set(searchable.filter((term) => term !== rarest.term)),
     sortFound: true,
     index: await named(searchingIndex(rarest.term, table)),
+    ...tested,
   };
 }
 

@@ -32,6 +32,10 @@ export async function aggregateRows(
   const alias = plan.scope.alias;
   const conditions = [...where, ...plan.filters.map((f) => expressionSql(f, ctx))];
   if (plan.typeNames) conditions.push(sql`${sql.ref(`${alias}._Type`)} IN (${sql.join(plan.typeNames)})`);
+  // only the rows the reader may see are summed (access/policy.ts): searched through the
+  // owner's index unless a parent link already pins them down
+  const visible = ctx.access?.rows(plan.type.table, alias, where.length ? 'test' : 'search');
+  if (visible) conditions.push(visible);
   const keys = plan.groupBy.map((k) => ({ alias: k.alias, value: expressionSql(k.expr, ctx) }));
   const columns = [
     ...keys.map((k) => sql`${k.value} AS ${sql.id(k.alias)}`),

@@ -1,8 +1,9 @@
 // Turns a checked expression into SQL. Every value from the URL becomes a bound parameter.
 import { type RawBuilder, sql } from 'kysely';
+import type { ReadScope } from '../access/policy.ts';
 import { escapeLike, type SqlDialect } from '../db/dialect.ts';
 import type { EdmType } from '../model/define.ts';
-import { model, type Reference } from '../model/model.ts';
+import { type Collection, model, type Reference } from '../model/model.ts';
 import type { BoundExpr, Scope } from '../plan/bind-expression.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -15,32 +16,79 @@ const edmOfLiteral: Partial<Record<BoundExpr['type'], EdmType>> = {
   number: 'Edm.Double',
 };
 
-/** A column reached from a scope's row through to-one navigations, as nested key lookups. */
-export function columnSql(scopeAlias: string, path: Reference[], column: string, depth = path.length): Sql {
+/**
+ * A column reached from a scope's row through to-one navigations, as nested key lookups. Where
+ * the reader may not see every row of a table on the way (access/policy.ts), the lookup finds
+ * only visible rows: a hidden record reads as a missing link (null), its key included.
+ */
+export function columnSql(
+  scopeAlias: string,
+  path: Reference[],
+  column: string,
+  access?: ReadScope,
+  depth = path.length,
+): Sql {
   if (depth === 0) return sql.ref(`${scopeAlias}.${column}`);
   const reference = path[depth - 1];
   const target = model.get(reference.target)!;
   const alias = `${scopeAlias}_n${depth}`;
-  const key = columnSql(scopeAlias, path, reference.column, depth - 1);
-  if (column === 'ID') return key;
-  return sql`(SELECT ${sql.ref(`${alias}.${column}`)} FROM ${sql.table(target.table)} AS ${sql.id(alias)} WHERE ${sql.ref(`${alias}.ID`)} = ${key})`;
+  const key = columnSql(scopeAlias, path, reference.column, access, depth - 1);
+  const visible = scopeOf(access, reference, target.table, alias);
+  if (column === 'ID' && !visible) return key;
+  const where = sql`${sql.ref(`${alias}.ID`)} = ${key}`;
+  return sql`(SELECT ${sql.ref(`${alias}.${column}`)} FROM ${sql.table(target.table)} AS ${sql.id(alias)} WHERE ${visible ? sql`${where} AND ${visible}` : where})`;
 }
 
-/** The rows of a collection navigation that belong to the entity a path leads to. */
+/**
+ * The access condition on rows reached through a navigation, checked one by one ('test': they
+ * are found by key); none where the navigation cannot lead from a visible row to a hidden one.
+ */
+function scopeOf(
+  access: ReadScope | undefined,
+  navigation: Reference | Collection,
+  table: string,
+  alias: string,
+) {
+  if (!access || access.follows(navigation)) return undefined;
+  return access.rows(table, alias, 'test');
+}
+
+/** The rows of a collection navigation that belong to the entity a path leads to (and that the reader may see). */
 function collectionRows(
   scope: Scope,
   path: Reference[],
-  collectionTarget: string,
-  inverse: string,
+  collection: Collection,
   alias: string,
+  access: ReadScope | undefined,
 ) {
-  const target = model.get(collectionTarget)!;
-  const inverseColumn = target.references.get(inverse)!.column;
-  const owner = columnSql(scope.alias, path, 'ID');
+  const target = model.get(collection.target)!;
+  const inverseColumn = target.references.get(collection.inverse)!.column;
+  const owner = columnSql(scope.alias, path, 'ID', access);
+  const where = sql`${sql.ref(`${alias}.${inverseColumn}`)} = ${owner}`;
+  const visible = scopeOf(access, collection, target.table, alias);
   return {
     from: sql`${sql.table(target.table)} AS ${sql.id(alias)}`,
-    where: sql`${sql.ref(`${alias}.${inverseColumn}`)} = ${owner}`,
+    where: visible ? sql`${where} AND ${visible}` : where,
   };
+}
+
+/**
+ * A link compared as a value (`Activity eq null`, `Activity/ID eq ...` reaches the same column)
+ * is read as the key of the linked record when the reader may see it, so that a link to a hidden
+ * record reads as no link: the path goes on through the link to its target's ID.
+ */
+function linkAsPath(
+  e: Extract<BoundExpr, { kind: 'column' }>,
+  access: ReadScope | undefined,
+): [Reference[], string, ReadScope | undefined] {
+  if (access && e.edmType === 'Edm.Guid' && e.column !== 'ID') {
+    const type = e.path.length ? model.get(e.path.at(-1)!.target)! : e.scope.type;
+    const link = [...type.references.values()].find((r) => r.column === e.column);
+    if (link && scopeOf(access, link, model.get(link.target)!.table, 'x')) {
+      return [[...e.path, link], 'ID', access];
+    }
+  }
+  return [e.path, e.column, access];
 }
 
 export interface ExpressionContext {
@@ -54,6 +102,8 @@ export interface ExpressionContext {
   keepOutOfIndex?: ReadonlySet<BoundExpr>;
   /** the ORDER BY must not walk an index (SQLite's unary `+` on each key) */
   sortFound?: boolean;
+  /** the rows the reader may see (access/policy.ts); absent: every row */
+  access?: ReadScope;
 }
 
 export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
@@ -95,10 +145,10 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       case 'literal':
         return literal(e, like);
       case 'column':
-        return columnSql(e.scope.alias, e.path, e.column);
+        return columnSql(e.scope.alias, ...linkAsPath(e, ctx.access));
       case 'count': {
         const alias = `${e.scope.alias}_c`;
-        const rows = collectionRows(e.scope, e.path, e.collection.target, e.collection.inverse, alias);
+        const rows = collectionRows(e.scope, e.path, e.collection, alias, ctx.access);
         return sql`(SELECT COUNT(*) FROM ${rows.from} WHERE ${rows.where})`;
       }
       case 'compare':
@@ -120,13 +170,7 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       case 'call':
         return call(e);
       case 'lambda': {
-        const rows = collectionRows(
-          e.scope,
-          e.path,
-          e.collection.target,
-          e.collection.inverse,
-          e.inner.alias,
-        );
+        const rows = collectionRows(e.scope, e.path, e.collection, e.inner.alias, ctx.access);
         if (e.op === 'any') {
           const condition = e.predicate ? sql` AND ${predicate(e.predicate, false)}` : sql``;
           return sql`EXISTS (SELECT 1 FROM ${rows.from} WHERE ${rows.where}${condition})`;
@@ -191,7 +235,9 @@ export function expressionSql(bound: BoundExpr, ctx: ExpressionContext): Sql {
       : compare(sql.ref(`${linked}.${column}`));
     const key = sql.ref(`${alias}.${link.column}`);
     const keySql = depth === 1 && ctx.keepOutOfIndex?.has(condition) ? sql`(+${key})` : key;
-    return sql`(${keySql} IN (SELECT ${sql.ref(`${linked}.ID`)} FROM ${sql.table(model.get(link.target)!.table)} AS ${sql.id(linked)} WHERE ${inner}))`;
+    const table = model.get(link.target)!.table;
+    const visible = scopeOf(ctx.access, link, table, linked);
+    return sql`(${keySql} IN (SELECT ${sql.ref(`${linked}.ID`)} FROM ${sql.table(table)} AS ${sql.id(linked)} WHERE ${visible ? sql`${inner} AND ${visible}` : inner}))`;
   };
 
   // `x in (a, null)` means `x eq a or x eq null`, and SQL's IN never matches a NULL; an empty

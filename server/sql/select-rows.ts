@@ -1,6 +1,7 @@
 // Runs a planned read as SQL: the rows of a set, then each expanded navigation in one query
 // for all rows at once (never one query per row).
 import { type RawBuilder, sql } from 'kysely';
+import type { ScopeForm } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { type EntityType, model } from '../model/model.ts';
@@ -32,6 +33,11 @@ export interface RowQuery {
   /** with offset, give a limit too (SQLite has no OFFSET without LIMIT) */
   limit?: number;
   offset?: number;
+  /**
+   * false when the rows cannot be hidden from the reader where the others are visible: the
+   * parts of visible deals, a visible part's deal (ReadScope.follows)
+   */
+  scoped?: boolean;
 }
 
 /** Columns a plan reads: what it returns, what its expansions need, and the row's type and version. */
@@ -48,13 +54,27 @@ export function columnsOf(plan: ReadPlan): string[] {
   return [...columns];
 }
 
-export function conditionsOf(plan: ReadPlan, ctx: ExpressionContext, where: Sql[] = []): Sql[] {
+/**
+ * The conditions of a plan's rows: the caller's (key, parent), the set's types, the filter, and
+ * what the reader may see (access/policy.ts). The access condition is written to be tested row
+ * by row where the caller's conditions pin the rows down (a key, a parent), and to be searched
+ * where nothing else narrows them (a count, a page without hints); `form` overrides, false
+ * leaves it out.
+ */
+export function conditionsOf(
+  plan: ReadPlan,
+  ctx: ExpressionContext,
+  where: Sql[] = [],
+  form: ScopeForm | false = where.length ? 'test' : 'search',
+): Sql[] {
   const alias = plan.scope.alias;
   const conditions = [...where];
   if (plan.typeNames) {
     conditions.push(sql`${sql.ref(`${alias}._Type`)} IN (${sql.join(plan.typeNames)})`);
   }
   if (plan.filter) conditions.push(expressionSql(plan.filter, ctx));
+  const visible = form && ctx.access?.rows(plan.type.table, alias, form);
+  if (visible) conditions.push(visible);
   return conditions;
 }
 
@@ -116,10 +136,14 @@ export async function selectRows(
   const offset = query.offset ? sql` OFFSET ${query.offset}` : sql``;
   const statement = (hints?: AccessHints) => {
     const pageCtx = { ...ctx, ...hints };
-    return sql`SELECT ${selectList(store, plan)} FROM ${fromSql(plan, hints?.index)} WHERE ${and(conditionsOf(plan, pageCtx, query.where))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`;
+    const form = query.scoped === false ? false : hints?.scope;
+    return sql`SELECT ${selectList(store, plan)} FROM ${fromSql(plan, hints?.index)} WHERE ${and(conditionsOf(plan, pageCtx, query.where, form))} ORDER BY ${orderSql(plan, pageCtx)}${limit}${offset}`;
   };
   // a page: which index leads to it is chosen from the data (plan-access.ts)
-  const hints = query.limit !== undefined ? await accessHints(store, plan, ctx) : undefined;
+  const hints =
+    query.limit !== undefined
+      ? await accessHints(store, plan, ctx, { scoped: query.scoped !== false, pinned: !!query.where?.length })
+      : undefined;
   const rows = await run(store, statement(hints)).catch((error: Error) => {
     // an index the planner cannot use for this query after all: its own plan, then
     if (hints?.index && /no query solution/.test(error.message)) return run(store, statement());
@@ -172,6 +196,7 @@ async function expandReference(store: Store, expand: ExpandPlan, rows: ResultRow
       {
         plan: { ...expand.read, typeNames: undefined },
         where: [sql`${sql.ref(`${alias}.ID`)} IN (${sql.join(chunk)})`],
+        scoped: !ctx.access?.follows(expand.navigation),
       },
       ctx,
     );
@@ -193,8 +218,10 @@ async function expandCollection(store: Store, expand: ExpandPlan, rows: ResultRo
   const byParent = new Map<string, ResultRow[]>();
   const counts = new Map<string, number>();
   const windowed = plan.top !== undefined || plan.skip > 0 || plan.count;
+  // the parts of a visible deal are visible: no access condition on them
+  const form = ctx.access?.follows(expand.navigation) ? false : 'test';
   for (const chunk of chunks(rows.map(idOf))) {
-    const conditions = and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`]));
+    const conditions = and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`], form));
     let related: ResultRow[];
     if (windowed) {
       // a page per parent: number each parent's rows in order, keep the wanted window
@@ -225,7 +252,7 @@ async function expandCollection(store: Store, expand: ExpandPlan, rows: ResultRo
       const statement = sql<{
         p: string;
         n: number;
-      }>`SELECT ${parentRef} AS ${sql.id('p')}, COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`]))} GROUP BY ${parentRef}`;
+      }>`SELECT ${parentRef} AS ${sql.id('p')}, COUNT(*) AS ${sql.id('n')} FROM ${fromSql(plan)} WHERE ${and(conditionsOf(plan, ctx, [sql`${parentRef} IN (${sql.join(chunk)})`], form))} GROUP BY ${parentRef}`;
       for (const r of (await statement.execute(store.db)).rows) counts.set(r.p, Number(r.n));
     }
   }

@@ -1,7 +1,9 @@
 // Creates, updates and deletes records. Callers run these inside one transaction per request,
-// so a refused write changes nothing.
+// so a refused write changes nothing. Given an access policy (requests of the API), each write
+// asks it first; without one (imports, demo data, the people command) the operator writes all.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { type AccessPolicy, dealColumnOf } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { typeNameFromCsdl } from '../model/csdl-names.ts';
@@ -68,6 +70,7 @@ export async function createEntity(
   set: EntityType,
   body: unknown,
   now: string,
+  access?: AccessPolicy,
 ): Promise<WriteResult> {
   const type = concreteTypeFor(set, body);
   // An ID or ImportId that exists makes the create an update: clients retry creates safely.
@@ -85,7 +88,8 @@ export async function createEntity(
       : undefined);
   if (existingId) {
     const existing = await loadRecord(store, type, existingId, true);
-    if (existing) {
+    // a record the reader may not see is not there for them: the insert below then conflicts
+    if (existing && (!access || (await access.canSee(store, type, existingId)))) {
       const existingType = typeInSet(set, existing);
       if (!existingType) {
         throw new ODataError(
@@ -95,11 +99,13 @@ export async function createEntity(
           'ID',
         );
       }
-      return save(store, existingType, existing, validateBody(existingType, body, 'update'), now);
+      await access?.mayChange(store, existingType, existing);
+      return save(store, existingType, existing, validateBody(existingType, body, 'update'), now, access);
     }
   }
+  await access?.mayChange(store, type);
   const checked = validateBody(type, body, 'create');
-  return save(store, type, undefined, { ...checked, id: existingId ?? checked.id }, now);
+  return save(store, type, undefined, { ...checked, id: existingId ?? checked.id }, now, access);
 }
 
 /** The keys a create may name an existing record by; their validation comes with the rest of the body. */
@@ -119,16 +125,18 @@ export async function updateEntity(
   body: unknown,
   ifMatch: string | undefined,
   now: string,
+  access?: AccessPolicy,
 ): Promise<WriteResult> {
   const existing = await loadRecord(store, set, id, true);
   const type = typeInSet(set, existing);
-  if (!existing || !type) throw notFound(set, id);
+  if (!existing || !type || (access && !(await access.canSee(store, type, id)))) throw notFound(set, id);
+  await access?.mayChange(store, type, existing);
   if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
   const input = validateBody(type, body, 'update');
   if (input.id && input.id !== id) {
     throw new ODataError(400, 'KeyMismatch', `The body's ID ${input.id} differs from the URL's ${id}`, 'ID');
   }
-  return save(store, type, existing, input, now);
+  return save(store, type, existing, input, now, access);
 }
 
 async function save(
@@ -137,7 +145,9 @@ async function save(
   before: DbRecord | undefined,
   input: ValidatedBody,
   now: string,
+  access?: AccessPolicy,
 ): Promise<WriteResult> {
+  if (!before) access?.assignNew(type, input.links);
   const record: DbRecord = before ? { ...before } : newRecord(type, input.id ?? randomUUID(), now);
   const written = new Set<string>();
   for (const [name, value] of input.values) {
@@ -149,7 +159,9 @@ async function save(
     record[reference.column] = targetId;
     written.add(reference.column);
   }
-  await checkLinks(store, type, input);
+  await checkLinks(store, type, input, access);
+  // with the links in place: the deal's new owner, or the deal a part now belongs to
+  await access?.mayWrite(store, type, before, record);
   if (!before) {
     for (const property of type.properties.values()) {
       if (record[property.name] === undefined) record[property.name] = property.default ?? null;
@@ -193,15 +205,19 @@ async function nextSortIndex(store: Store, type: EntityType) {
   return Math.floor(Number(row?.max ?? 0)) + 1;
 }
 
-/** Every link must point at an existing record of the navigation's target type. */
-async function checkLinks(store: Store, type: EntityType, input: ValidatedBody) {
+/** Every link must point at an existing record of the navigation's target type, one the writer may see. */
+async function checkLinks(store: Store, type: EntityType, input: ValidatedBody, access?: AccessPolicy) {
   const problems: ErrorDetail[] = [];
   for (const [name, targetId] of input.links) {
     if (targetId === null) continue;
     const reference = type.references.get(name)!;
     const target = model.get(reference.target)!;
     const row = await loadRecord(store, target, targetId);
-    if (!row || !target.typeNames.includes(row._Type as string)) {
+    if (
+      !row ||
+      !target.typeNames.includes(row._Type as string) ||
+      (access && !(await access.canSee(store, target, targetId)))
+    ) {
       const message = `${name}: no ${target.setName} with ID ${targetId}`;
       problems.push({ code: 'LinkNotFound', target: name, message });
     }
@@ -223,12 +239,14 @@ export async function deleteEntity(
   id: string,
   ifMatch: string | undefined,
   now: string,
+  access?: AccessPolicy,
 ) {
   const existing = await loadRecord(store, set, id, true);
   const type = typeInSet(set, existing);
-  if (!existing || !type) throw notFound(set, id);
+  if (!existing || !type || (access && !(await access.canSee(store, type, id)))) throw notFound(set, id);
+  await access?.mayChange(store, type, existing);
   if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
-  await refuseWhileLinked(store, type, id);
+  await refuseWhileLinked(store, type, id, access);
   const isProductLine = model.get('ProductLine')!.typeNames.includes(type.name);
   // as for writes of lines: one transaction at a time per activity, so that its totals add up
   if (isProductLine && typeof existing.ActivityID === 'string') {
@@ -244,34 +262,51 @@ export async function deleteEntity(
   }
 }
 
-/** 409 when records still link to this one through a reference that must not dangle. */
-async function refuseWhileLinked(store: Store, type: EntityType, id: string, seen = new Set<string>()) {
+/**
+ * 409 when records still link to this one through a reference that must not dangle; 403 when
+ * the delete would take parts of a deal the writer may not change with it.
+ */
+async function refuseWhileLinked(
+  store: Store,
+  type: EntityType,
+  id: string,
+  access?: AccessPolicy,
+  seen = new Set<string>(),
+) {
   if (seen.has(id)) return;
   seen.add(id);
   for (const { owner, reference } of referencesTo(type)) {
     const onDelete = reference.onDelete ?? 'restrict';
     if (onDelete === 'null') continue;
+    const dealColumn = dealColumnOf(owner.table);
     const linked = (await store.db
       .selectFrom(owner.table)
-      .select(['ID', '_Type'])
+      .select(['ID', '_Type', ...(dealColumn ? [dealColumn] : [])])
       .where(reference.column, '=', id)
       .where('_Type', 'in', owner.typeNames)
       .limit(onDelete === 'restrict' ? 1 : 10_000)
-      .execute()) as { ID: string; _Type: string }[];
+      .execute()) as ({ ID: string; _Type: string } & Record<string, string | null>)[];
     if (linked.length === 0) continue;
     if (onDelete === 'restrict') {
-      const count = await store.db
-        .selectFrom(owner.table)
-        .select(sql<number>`COUNT(*)`.as('n'))
-        .where(reference.column, '=', id)
-        .executeTakeFirstOrThrow();
+      // a reader who may not see every record is not told how many there are
+      const count = access?.read
+        ? undefined
+        : await store.db
+            .selectFrom(owner.table)
+            .select(sql<number>`COUNT(*)`.as('n'))
+            .where(reference.column, '=', id)
+            .executeTakeFirstOrThrow();
       throw new ODataError(
         409,
         'StillLinked',
-        `Cannot delete this ${type.name}: ${count.n} ${owner.setName} record(s) link to it through ${reference.name}; relink or delete them first`,
+        `Cannot delete this ${type.name}: ${count ? `${count.n} ` : ''}${owner.setName} record(s) link to it through ${reference.name}; relink or delete them first`,
         reference.name,
       );
     }
-    for (const row of linked) await refuseWhileLinked(store, model.get(row._Type)!, row.ID, seen);
+    if (access && dealColumn) {
+      const deals = linked.map((row) => row[dealColumn]).filter((d): d is string => typeof d === 'string');
+      await access.mayCascade(store, type, owner, deals);
+    }
+    for (const row of linked) await refuseWhileLinked(store, model.get(row._Type)!, row.ID, access, seen);
   }
 }

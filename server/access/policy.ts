@@ -48,6 +48,8 @@ const partNames: Record<string, string> = {
   timeregistration: 'time registration',
 };
 
+const withArticle = (noun: string) => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
 /** Types only admins write, with what messages call them. */
 const adminOnly: [type: EntityType, label: string][] = [
   [model.get('Pipeline')!, 'Pipelines'],
@@ -238,7 +240,7 @@ export class AccessPolicy {
       const whose = this.read ? "another rep's deal" : `a deal of ${await employeeName(store, owner)}`;
       throw forbidden(
         'NotYourDeal',
-        `Deleting this ${deleted.name.split('.').at(-1)!.toLowerCase()} would also delete a ${partNames[part.table]} of ${whose}: only they or a manager can change it`,
+        `Deleting this ${deleted.name.split('.').at(-1)!.toLowerCase()} would also delete ${withArticle(partNames[part.table])} of ${whose}: only they or a manager can change it`,
       );
     }
   }

@@ -91,15 +91,23 @@ test('filters come from the URL, show in the bar, and Back undoes a change', asy
   await expect(card(page, `${tag} small`)).toHaveCount(0);
 });
 
-test('the settings screen keeps the service address and token', async ({ page }) => {
+test('the settings ask for a token only for another service: ours knows the person', async ({ page }) => {
   await page.goto('/settings');
-  await page.getByLabel('Bearer token').fill('not-needed');
+  await expect(page.getByText("Dealdeck's own service knows you from your sign-in")).toBeVisible();
+  await expect(page.getByLabel('Bearer token')).toHaveCount(0);
+  // the connection test goes with the session cookie
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  const address = page.getByLabel('Service address (OData root)');
+  await address.fill('https://api.tribecrm.nl/v1/odata');
+  await expect(page.getByLabel('Bearer token')).toBeVisible();
+  await address.fill('/v1/odata');
+  await expect(page.getByLabel('Bearer token')).toHaveCount(0);
+  await page.getByLabel('Mark cards as stale after (days without a change)').fill('21');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page).toHaveURL(/\/$/);
   const stored = JSON.parse(
     (await page.evaluate<string | null>("localStorage.getItem('dealdeck.settings')")) ?? '{}',
   );
-  expect(stored).toMatchObject({ baseUrl: '/v1/odata', token: 'not-needed' });
+  expect(stored).toEqual({ baseUrl: '/v1/odata', token: '', staleDays: 21 });
 });

@@ -1,6 +1,8 @@
-// Test fixtures: the service's API for arranging data and checking writes, and a fresh
-// opportunity per test with a unique subject, so tests never depend on the demo data's shape.
+// Test fixtures: the service's API for arranging data and checking writes, a fresh opportunity
+// per test with a unique subject, so tests never depend on the demo data's shape, and the e2e
+// people (the tests run signed in as the manager unless they use another's storage state).
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { type E2EPerson, type PersonKey, readPeople } from './people';
 import { type PhaseRow, ServiceApi } from './service-api';
 
 interface Board {
@@ -14,6 +16,8 @@ interface Fixtures {
   board: Board;
   /** creates an opportunity in the first pipeline's phase with this code */
   createOpportunity(code: string, extra?: Record<string, unknown>): Promise<{ ID: string; Subject: string }>;
+  /** the e2e people, with their employee records */
+  people: Record<PersonKey, E2EPerson>;
 }
 
 let counter = 0;
@@ -21,6 +25,10 @@ let counter = 0;
 export const test = base.extend<Fixtures>({
   api: async ({ baseURL }, use) => {
     await use(new ServiceApi(`${baseURL}/v1/odata`));
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a fixture needs from this pattern
+  people: async ({}, use) => {
+    await use(readPeople());
   },
   board: async ({ api }, use) => {
     const [pipeline] = await api.pipelines();

@@ -1,4 +1,5 @@
-// Direct calls to the OData service, for tests to arrange data and check what the UI wrote.
+// Direct calls to the OData service, for tests to arrange data and check what the UI wrote. They
+// carry the service's own token (API_TOKEN, admin rights), which the e2e run sets.
 export interface PhaseRow {
   ID: string;
   Code: string;
@@ -11,7 +12,10 @@ export interface PhaseRow {
 }
 
 export class ServiceApi {
-  constructor(readonly serviceRoot: string) {}
+  constructor(
+    readonly serviceRoot: string,
+    readonly token = process.env.E2E_API_TOKEN,
+  ) {}
 
   async request<T>(
     method: string,
@@ -19,16 +23,31 @@ export class ServiceApi {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<T> {
-    const response = await fetch(`${this.serviceRoot}/${path}`, {
+    return this.send<T>(method, `${this.serviceRoot}/${path}`, body, headers);
+  }
+
+  /** The sign-in service beside the API: /auth/people and the like, as the service itself. */
+  auth<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send<T>(method, `${new URL(this.serviceRoot).origin}/auth${path}`, body);
+  }
+
+  private async send<T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await fetch(url, {
       method,
       headers: {
         Accept: 'application/json',
         ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
         ...headers,
       },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
     return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
   }
 

@@ -281,6 +281,41 @@ describe('writes under REP_SEES=own', () => {
     );
   });
 
+  it('refuse deletes that would reach into hidden deals without telling whose or how many', async () => {
+    const contact = await create('/Relation_Person_Contact', { LastName: 'Shared' });
+    await create('/Involved', { Role: 'User', Activity: { ID: deals.B2 }, Relation: { ID: contact } });
+    const cascade = await asAnna(`/Relation_Person_Contact(${contact})`, { method: 'DELETE' });
+    expect(cascade.status).toBe(403);
+    expect(cascade.body.error.message).toBe(
+      "Deleting this contact would also delete an involved party of another rep's deal: only they or a manager can change it",
+    );
+    const customer = await create('/Relationship_Organization', { Name: 'Bob only' });
+    const extra: string[] = [];
+    for (const name of ['first', 'second']) {
+      extra.push(
+        await create('/Activity_SalesOpportunity', {
+          Subject: `Bob's ${name}`,
+          Relationship: { ID: customer },
+          SalesRepresentative: { ID: bob.person.employeeId },
+        }),
+      );
+    }
+    const linked = await asAnna(`/Relationship_Organization(${customer})`, { method: 'DELETE' });
+    expect(linked.status).toBe(409);
+    expect(linked.body.error.message).toBe(
+      'Cannot delete this Relationship.Organization: Activity record(s) link to it through Relationship; relink or delete them first',
+    );
+    const asManager = await service.api(`/Relationship_Organization(${customer})`, {
+      method: 'DELETE',
+      as: manager.token,
+    });
+    expect(asManager.body.error.message).toMatch(/: 2 Activity record\(s\) link to it/);
+    // the other tests count Bob's deals: these go again
+    for (const id of extra) {
+      expect((await service.api(`/Activity_SalesOpportunity(${id})`, { method: 'DELETE' })).status).toBe(204);
+    }
+  });
+
   it('still let a rep work on their own and unassigned deals', async () => {
     const own = await asAnna(`/Activity_SalesOpportunity(${deals.A1})`, {
       method: 'PATCH',

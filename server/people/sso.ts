@@ -73,11 +73,9 @@ export function createSso(settings: OidcSettings) {
       const config = await configured();
       const query = new URL(c.req.url).search;
       const params = new URLSearchParams(query);
-      if (params.has('error')) {
-        throw new Error(params.get('error_description') ?? params.get('error') ?? 'the provider refused');
-      }
       const state = getCookie(c, flowCookie);
       deleteCookie(c, flowCookie, { path: '/auth/sso' });
+      // the state first, even for an error: a crafted link must not put its words on our page
       if (!state || state !== params.get('state')) {
         throw new Error(
           'this sign-in was not started in this browser, or took longer than 10 minutes: try again',
@@ -91,19 +89,36 @@ export function createSso(settings: OidcSettings) {
         .executeTakeFirst()) as
         | { CodeVerifier: string; Nonce: string; ExpiresAt: number | string }
         | undefined;
-      await store.db.deleteFrom('sign_in_flow').where('StateHash', '=', stateHash).execute();
-      if (!flow || Number(flow.ExpiresAt) < Date.now())
+      // once only: of two requests with the same state, only the one that deletes the flow goes on
+      const deleted = await store.db
+        .deleteFrom('sign_in_flow')
+        .where('StateHash', '=', stateHash)
+        .executeTakeFirst();
+      if (!flow || deleted.numDeletedRows !== 1n || Number(flow.ExpiresAt) < Date.now())
         throw new Error('this sign-in took too long or was used already: try again');
-      const tokens = await oidc.authorizationCodeGrant(config, new URL(`${redirectUri}${query}`), {
-        pkceCodeVerifier: flow.CodeVerifier,
-        expectedState: state,
-        expectedNonce: flow.Nonce,
-        idTokenExpected: true,
-      });
-      const claims = { ...tokens.claims() } as Record<string, unknown>;
-      if (typeof claims.email !== 'string') {
-        // some providers put the email only in userinfo
-        Object.assign(claims, await oidc.fetchUserInfo(config, tokens.access_token, claims.sub as string));
+      if (params.has('error')) {
+        throw new Error(params.get('error_description') ?? params.get('error') ?? 'the provider refused');
+      }
+      const tokens = await oidc
+        .authorizationCodeGrant(config, new URL(`${redirectUri}${query}`), {
+          pkceCodeVerifier: flow.CodeVerifier,
+          expectedState: state,
+          expectedNonce: flow.Nonce,
+          idTokenExpected: true,
+        })
+        .catch(explained);
+      let claims = { ...tokens.claims() } as Record<string, unknown>;
+      if (
+        typeof claims.email !== 'string' ||
+        claims.email_verified === undefined ||
+        (settings.roleClaim && claims[settings.roleClaim] === undefined)
+      ) {
+        // many providers put these only in userinfo (OpenID Connect 5.4: when an access token
+        // is issued, the scope's claims belong there); the signed ID token's own claims win
+        const userinfo = await oidc
+          .fetchUserInfo(config, tokens.access_token, claims.sub as string)
+          .catch(explained);
+        claims = { ...userinfo, ...claims };
       }
       if (typeof claims.email !== 'string')
         throw new Error('the provider did not share an email address (scope "email")');
@@ -116,6 +131,18 @@ export function createSso(settings: OidcSettings) {
       };
     },
   };
+}
+
+/** openid-client's errors, with the detail that says what went wrong (e.g. which claim). */
+function explained(error: unknown): never {
+  if (error instanceof oidc.ResponseBodyError) {
+    throw new Error(`the identity provider refused: ${error.error_description ?? error.error}`);
+  }
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (error instanceof oidc.ClientError && cause instanceof Error && cause.message !== error.message) {
+    throw new Error(`${error.message}: ${cause.message}`);
+  }
+  throw error;
 }
 
 function discover(settings: OidcSettings) {

@@ -213,7 +213,15 @@ export function authRoutes(store: Store, settings: AuthSettings) {
           c,
           `There is no Dealdeck account for ${identity.email}: ask an admin to invite you`,
         );
-      found = await addPerson(store, { email: identity.email, name: identity.name || identity.email, role });
+      try {
+        const name = (identity.name || identity.email).slice(0, 200);
+        found = await addPerson(store, { email: identity.email, name, role });
+      } catch (error) {
+        if (!(error instanceof ODataError)) throw error;
+        // two first sign-ins at once: the other one made the person
+        found = (await findPerson(store, { email: identity.email }))?.person;
+        if (!found) return backToSignIn(c, `Dealdeck could not add ${identity.email}: ${error.message}`);
+      }
     }
     if (!found.active) return backToSignIn(c, `The account of ${identity.email} is deactivated`);
     await signIn(c, found);

@@ -52,7 +52,10 @@ import { sequenceTable } from '../server/db/schema.ts';
 import { seededRandom } from '../server/demo/random.ts';
 import { createReferenceData } from '../server/demo/reference-data.ts';
 import { entitySets } from '../server/model/model.ts';
-import { startServer } from '../server/start-server.ts';
+import { sessionCookie } from '../server/people/authenticate.ts';
+import { startSession } from '../server/people/credentials.ts';
+import { addPerson, findPerson } from '../server/people/people.ts';
+import { type RunningServer, startServer } from '../server/start-server.ts';
 import { createEntity } from '../server/write/write-entity.ts';
 
 const { values: options } = parseArgs({
@@ -153,7 +156,7 @@ interface QuietBoard {
 
 /** Navigation start → quiet board, with the API requests it took; quiet must hold for a second. */
 async function quietBoard(browser: Browser, url: string, paging: boolean): Promise<QuietBoard> {
-  const context = await browser.newContext({ viewport });
+  const context = await signedInContext(browser);
   await context.addInitScript(watchQuiet);
   const page = await context.newPage();
   if (paging) await withoutApply(page);
@@ -275,7 +278,7 @@ async function measureDrops(
   count = drops,
   probe?: DropProbe,
 ): Promise<Drops> {
-  const context = await browser.newContext({ viewport });
+  const context = await signedInContext(browser);
   if (probe?.initScript) await context.addInitScript(probe.initScript);
   const page = await context.newPage();
   await page.goto(url);
@@ -552,6 +555,24 @@ async function profileDrops(browser: Browser, url: string, api: ServiceApi, pipe
   console.log(top(trace.byName, 15));
 }
 
+const benchToken = `bench-ui-${process.pid}`;
+/** The board's browser signs in as a manager (every card movable), by a session made directly. */
+let signIn: { origin: string; session: string } | undefined;
+
+async function signedInContext(browser: Browser) {
+  const context = await browser.newContext({ viewport });
+  if (signIn) await context.addCookies([{ name: sessionCookie, value: signIn.session, url: signIn.origin }]);
+  return context;
+}
+
+async function signInAsManager(server: RunningServer) {
+  const email = 'bench.manager@dealdeck.example';
+  const person =
+    (await findPerson(server.store, { email }))?.person ??
+    (await addPerson(server.store, { email, name: 'Bench Manager', role: 'manager' }));
+  signIn = { origin: server.origin, session: await startSession(server.store, person.id) };
+}
+
 /** The service on a fresh database with `openCount` seeded open opportunities, or on a generated one. */
 async function startBenchService(dir: string, staticDir: string) {
   if (generatedSize === undefined) {
@@ -559,10 +580,16 @@ async function startBenchService(dir: string, staticDir: string) {
     const seeded = `data/bench-ui-open-${openCount}.db`;
     const databaseUrl = join(dir, 'bench.db');
     if (!existsSync(seeded)) {
-      const server = await startServer({ databaseUrl, port: 0, demoData: false, staticDir });
+      const server = await startServer({
+        databaseUrl,
+        port: 0,
+        demoData: false,
+        staticDir,
+        apiToken: benchToken,
+      });
       console.log(`Creating ${openCount} open opportunities (once, kept in ${seeded})…`);
       const started = Date.now();
-      await seedOpportunities(new ServiceApi(server.serviceRoot), openCount, 16);
+      await seedOpportunities(new ServiceApi(server.serviceRoot, benchToken), openCount, 16);
       console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(server.store.db);
       await server.close();
@@ -572,14 +599,26 @@ async function startBenchService(dir: string, staticDir: string) {
     } else {
       copyFileSync(seeded, databaseUrl);
     }
-    const server = await startServer({ databaseUrl, port: 0, demoData: false, staticDir });
-    const api = new ServiceApi(server.serviceRoot);
+    const server = await startServer({
+      databaseUrl,
+      port: 0,
+      demoData: false,
+      staticDir,
+      apiToken: benchToken,
+    });
+    const api = new ServiceApi(server.serviceRoot, benchToken);
     const [pipeline] = await api.pipelines();
     return { server, api, pipelineId: pipeline.ID, scale: `${openCount} open opportunities` };
   }
   const databaseUrl = await ensureBoardDatabase(generatedSize);
-  const server = await startServer({ databaseUrl, port: 0, demoData: false, staticDir });
-  const api = new ServiceApi(server.serviceRoot);
+  const server = await startServer({
+    databaseUrl,
+    port: 0,
+    demoData: false,
+    staticDir,
+    apiToken: benchToken,
+  });
+  const api = new ServiceApi(server.serviceRoot, benchToken);
   const [pipeline] = await api.pipelines();
   const deals = (
     await api.get<{ value: { Count: number }[] }>(
@@ -793,6 +832,7 @@ async function main() {
   const js = initialJsGzip(staticDir);
 
   const { server, api, pipelineId, scale } = await startBenchService(dir, staticDir);
+  await signInAsManager(server);
   const browser = await chromium.launch(
     chromiumPath ? { executablePath: chromiumPath, args: chromiumArgs } : {},
   );
@@ -806,7 +846,7 @@ async function main() {
 
     const loads: number[] = [];
     for (let i = 0; i < (measures.has('first') ? 5 : 0); i++) {
-      const context = await browser.newContext({ viewport });
+      const context = await signedInContext(browser);
       await context.addInitScript(watchFirstCard);
       loads.push(await firstCardsMs(await context.newPage(), url));
       await context.close();
@@ -826,7 +866,7 @@ async function main() {
       const forecastUrl = `${server.origin}/forecast?pipeline=${pipelineId}`;
       for (const path of ['apply', 'paging'] as const) {
         for (let i = 0; i < 5; i++) {
-          const context = await browser.newContext({ viewport });
+          const context = await signedInContext(browser);
           await context.addInitScript(watchForecast);
           const page = await context.newPage();
           if (path === 'paging') await withoutApply(page);

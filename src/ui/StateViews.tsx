@@ -35,8 +35,8 @@ export function ErrorState({
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <div className="flex flex-col items-center gap-1 rounded-lg border border-dashed border-slate-300 px-3 py-6 text-center">
-      <p className="text-sm font-medium text-slate-500">{title}</p>
-      {children && <div className="text-xs text-slate-400">{children}</div>}
+      <p className="text-sm font-medium text-slate-600">{title}</p>
+      {children && <div className="text-xs text-slate-600">{children}</div>}
     </div>
   );
 }

@@ -429,7 +429,7 @@ describe('Board for a signed-in rep', () => {
     const locked = await screen.findByRole('article', { name: 'Deal 1' });
     expect(within(locked).getByText("Sanne de Vries's deal")).toBeInTheDocument();
     expect(locked).toHaveAccessibleDescription(
-      /^Sanne de Vries's deal: only Sanne de Vries or a manager can move or change it/,
+      "Sanne de Vries's deal (locked: only Sanne de Vries or a manager can move or change it). Press Enter to open it.",
     );
     act(() => locked.focus());
     fireEvent.keyDown(locked, { key: ' ', code: 'Space' });

@@ -102,9 +102,9 @@ export const CardBody = memo(function CardBody({
             title={`Only ${lockedBy} or a manager can move or change this deal`}
           >
             <LockIcon width={12} height={12} className="shrink-0" />
-            <span className="truncate">{lockedBy}'s deal</span>
+            <span className="truncate">{lockedBy}'s deal</span>{' '}
             <span className="sr-only">
-              : only {lockedBy} or a manager can move or change it. Press Enter to open it.
+              (locked: only {lockedBy} or a manager can move or change it). Press Enter to open it.
             </span>
           </span>
         ) : (

@@ -10,12 +10,12 @@ export function PipelineSwitcher({
   onChange: (id: string) => void;
 }) {
   return (
-    <label className="flex items-center gap-2 text-sm text-slate-300">
-      <span className="sr-only sm:not-sr-only">Pipeline</span>
+    <label className="flex min-w-0 items-center gap-2 text-sm text-slate-300">
+      <span className="sr-only shrink-0 sm:not-sr-only">Pipeline</span>
       <select
         value={value ?? ''}
         onChange={(e) => onChange(e.target.value)}
-        className="rounded-md border-0 bg-slate-800 py-1.5 pr-8 pl-3 text-sm font-medium text-white ring-1 ring-slate-700 focus:ring-2 focus:ring-indigo-400 focus:outline-none"
+        className="min-w-0 max-w-full truncate rounded-md border-0 bg-slate-800 py-1.5 pr-8 pl-3 text-sm font-medium text-white ring-1 ring-slate-700 focus:ring-2 focus:ring-indigo-400 focus:outline-none"
         aria-label="Pipeline"
       >
         {pipelines.map((p) => (

@@ -41,7 +41,7 @@ export function ForecastView({ pipelineId, pipelineName }: { pipelineId: string;
             Open deals by expected order date, amounts {inCurrency}. Click a bar to see its deals on the
             board.
           </p>
-          <p className="ml-auto text-xs text-slate-400" title="How the numbers were computed">
+          <p className="ml-auto text-xs text-slate-600" title="How the numbers were computed">
             {viaApply ? 'Summed by the service ($apply)' : 'Summed here from the listed deals'}
           </p>
         </div>

@@ -124,7 +124,7 @@ function ReadOnly({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="space-y-1">
       <p className="text-xs font-medium text-slate-600">{label}</p>
-      <p className="py-1.5 text-sm text-slate-900">{children || <span className="text-slate-400">–</span>}</p>
+      <p className="py-1.5 text-sm text-slate-900">{children || <span className="text-slate-500">–</span>}</p>
     </div>
   );
 }
@@ -223,7 +223,7 @@ function DrawerContent({
   return (
     <form onSubmit={save} noValidate className="flex min-h-0 flex-1 flex-col">
       <div className="border-b border-slate-200 px-6 pt-5 pb-4">
-        <p className="font-mono text-xs text-slate-400">{o.Number}</p>
+        <p className="font-mono text-xs text-slate-500">{o.Number}</p>
         <DrawerTitle titleId={titleId} onClose={onClose}>
           {o.Subject}
         </DrawerTitle>
@@ -248,7 +248,13 @@ function DrawerContent({
         </div>
       </div>
 
-      <div className="flex-1 space-y-7 overflow-y-auto px-6 py-5">
+      <section
+        aria-labelledby={titleId}
+        // Read-only, nothing inside takes the focus: the region itself does, so that the
+        // keyboard can scroll it.
+        tabIndex={readOnly ? 0 : undefined}
+        className="flex-1 space-y-7 overflow-y-auto px-6 py-5 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500"
+      >
         {!access.canChange && (
           <p className="flex gap-2 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800 ring-1 ring-slate-200">
             <LockIcon className="mt-0.5 shrink-0 text-slate-600" />
@@ -387,7 +393,7 @@ function DrawerContent({
             <ReadOnly label="Pipeline">{o.Pipeline?.Name}</ReadOnly>
           </div>
         </Section>
-      </div>
+      </section>
 
       {readOnly ? (
         <div className="flex items-center gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">

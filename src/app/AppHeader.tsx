@@ -74,7 +74,9 @@ export function AppHeader({
           onClick={() => setOpen((v) => !v)}
           className="flex shrink-0 items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-200 ring-1 ring-slate-700 hover:bg-slate-800 hover:text-white focus-visible:outline-2 focus-visible:outline-indigo-400 lg:hidden"
         >
-          {open ? <CloseIcon /> : <MenuIcon />} Menu
+          {open ? <CloseIcon width={18} height={18} /> : <MenuIcon width={18} height={18} />}
+          {/* the icon alone on a phone, where the pipeline's name needs the room */}
+          <span className="sr-only sm:not-sr-only">Menu</span>
         </button>
         <div
           id={menuId}

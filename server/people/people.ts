@@ -8,19 +8,9 @@ import { model } from '../model/model.ts';
 import { ODataError } from '../query/errors.ts';
 import { createEntity } from '../write/write-entity.ts';
 import { checkNewPassword, hashPassword } from './passwords.ts';
+import type { Person } from './person.ts';
 
-export interface Person {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  employeeId: string | null;
-  employeeName: string | null;
-  hasPassword: boolean;
-  active: boolean;
-  createdAt: string;
-  lastSignInAt: string | null;
-}
+export type { Person };
 
 interface PersonRow {
   ID: string;

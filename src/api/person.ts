@@ -1,18 +1,14 @@
-// The signed-in person, as /auth/session and /auth/sign-in describe them.
-export type Role = 'rep' | 'manager' | 'admin';
+// The signed-in person, as /auth/session and /auth/sign-in describe them: the service's own
+// definitions (server/people/person.ts, server/access/principal.ts).
+import type { Role } from '../../server/access/principal';
+import type { Person as PersonRecord } from '../../server/people/person';
 
-export interface Person {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  /** the employee record this person is (deals' SalesRepresentative), if any */
-  employeeId: string | null;
-  employeeName: string | null;
-  hasPassword: boolean;
-}
+export { roles } from '../../server/access/principal';
+export type { Role };
 
-export const roles: readonly Role[] = ['rep', 'manager', 'admin'];
+/** A person as the session gives them; People (admins) also see whether they are active and when they signed in. */
+export type Person = Omit<PersonRecord, 'active' | 'createdAt' | 'lastSignInAt'>;
+export type PersonAdmin = PersonRecord;
 
 export const roleLabels: Record<Role, string> = { rep: 'Sales rep', manager: 'Manager', admin: 'Admin' };
 

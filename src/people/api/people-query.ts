@@ -1,14 +1,10 @@
 // Everyone who may sign in, for admins: roles, whether active, when they last signed in.
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { authRequest } from '../../api/auth-client';
-import type { Person } from '../../api/person';
+import type { PersonAdmin } from '../../api/person';
 import { authKeys } from '../../api/query-keys';
 
-export type PersonAdmin = Person & {
-  active: boolean;
-  createdAt: string;
-  lastSignInAt: string | null;
-};
+export type { PersonAdmin };
 
 export const fetchPeople = async (signal?: AbortSignal) =>
   (await authRequest<{ value: PersonAdmin[] }>('GET', '/people', undefined, signal)).value;

@@ -32,6 +32,7 @@ export default defineConfig({
                   'server/transfer/**/*.test.ts',
                   'server/people/**/*.test.ts',
                   'server/access/**/*.test.ts',
+                  'server/journal/**/*.test.ts',
                 ],
                 environment: 'node',
                 env: { DEALDECK_TEST_DB: 'postgres' },

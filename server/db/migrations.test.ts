@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReferenceData } from '../demo/reference-data.ts';
+import { bufferJournal, dropJournalBuffer } from '../journal/journal.ts';
 import { entitySets } from '../model/model.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.ts';
 import { createEntity } from '../write/write-entity.ts';
@@ -33,8 +34,10 @@ async function indexNames(s: Store): Promise<string[]> {
   return rows.rows.map((r) => r.name);
 }
 
+/** Data as an older version of the service wrote it: before the change journal existed. */
 async function createSomeData(s: Store) {
   await s.transaction(async (tx) => {
+    bufferJournal(tx); // the entries are held back, then dropped: there is no journal yet
     await createReferenceData(tx);
     const customer = await createEntity(
       tx,
@@ -48,6 +51,7 @@ async function createSomeData(s: Store) {
       { Subject: 'Survives the upgrade', EstimatedAmount: 1000, Relationship: { ID: customer.id } },
       new Date().toISOString(),
     );
+    dropJournalBuffer(tx);
   });
 }
 

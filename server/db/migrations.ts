@@ -2,6 +2,7 @@
 // own transaction, and is recorded in _migrations; several instances starting at once on one
 // PostgreSQL database take turns.
 import { sql } from 'kysely';
+import { createJournalTable } from '../journal/journal.ts';
 import { tableColumns, tables } from '../model/model.ts';
 import { createPeopleTables } from '../people/people-schema.ts';
 import type { Store } from './database.ts';
@@ -71,6 +72,11 @@ export const migrations: Migration[] = [
     version: 6,
     name: 'people: accounts, sessions, personal tokens, sign-in links, throttle and SSO flows',
     up: createPeopleTables,
+  },
+  {
+    version: 7,
+    name: 'the change journal: an entry for every create, update and delete',
+    up: createJournalTable,
   },
 ];
 

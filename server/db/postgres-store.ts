@@ -4,6 +4,9 @@ import pg from 'pg';
 import type { ArrayRows, Db, Store, StoreOptions } from './database.ts';
 import { postgresDialect } from './dialect.ts';
 
+/** any number, the same for every instance; migrations use another */
+const journalLockKey = 7_235_012;
+
 const dateOid = 1082;
 const int8Oid = 20;
 const numericOid = 1700;
@@ -50,7 +53,14 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
           });
           return { columns: result.fields.map((f) => f.name), rows: result.rows as unknown[][] };
         },
-    transaction: (work) => kysely.transaction().execute((trx) => work(store(trx, true))),
+    transaction: (work) =>
+      kysely.transaction().execute(async (trx) => {
+        // Writing transactions commit one after another, so that the change journal's sequence
+        // numbers become visible in order (journal.ts); taken first, before any row lock, so
+        // that it cannot deadlock with them.
+        await sql`SELECT pg_advisory_xact_lock(${journalLockKey})`.execute(trx);
+        return work(store(trx, true));
+      }),
     // autovacuum keeps PostgreSQL's statistics
     optimize: async () => {},
     refreshStatistics: async () => {

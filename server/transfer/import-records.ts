@@ -9,6 +9,7 @@
 // is committed without its bad records (skipInvalid) or rolled back whole.
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
+import { journalMark, rollBackJournal } from '../journal/journal.ts';
 import type { EntityType } from '../model/model.ts';
 import { ODataError } from '../query/errors.ts';
 import { bulkWrite } from '../write/business-rules.ts';
@@ -134,11 +135,14 @@ export async function importRecords(
               continue;
             }
             await sql`SAVEPOINT import_record`.execute(tx.db);
+            const journaled = journalMark(tx);
             try {
               await createEntity(tx, set, record.body, at);
             } catch (error) {
               problems.push(problemOf(store, record, error));
               await sql`ROLLBACK TO SAVEPOINT import_record`.execute(tx.db);
+              // its journal entries wait in the batch's buffer: they go with it
+              rollBackJournal(tx, journaled);
             }
             await sql`RELEASE SAVEPOINT import_record`.execute(tx.db);
           }

@@ -3,6 +3,14 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { sequenceTable, versionColumn } from '../db/schema.ts';
+import {
+  actorOf,
+  appendChange,
+  bufferJournal,
+  changesOf,
+  dropJournalBuffer,
+  flushJournal,
+} from '../journal/journal.ts';
 import { type EntityType, model } from '../model/model.ts';
 import { type ErrorDetail, ODataError } from '../query/errors.ts';
 import { type DbRecord, forgetRecords, loadRecord, startRecordCache, stopRecordCache } from './records.ts';
@@ -185,22 +193,32 @@ export async function afterWrite(store: Store, change: Change) {
       .selectAll()
       .where('ActivityID', '=', record.ID)
       .execute();
+    const productLine = model.get('ProductLine')!;
     for (const line of lines) {
+      const values = { Currency: record.Currency, ...lineTotals(line, Boolean(record.IsVatIncluded)) };
       await store.db
         .updateTable('productline')
-        .set({
-          Currency: record.Currency,
-          ...lineTotals(line, Boolean(record.IsVatIncluded)),
-          [versionColumn]: sql`${sql.ref(versionColumn)} + 1`,
-          LastMutationDate: change.now,
-        })
+        .set({ ...values, [versionColumn]: sql`${sql.ref(versionColumn)} + 1`, LastMutationDate: change.now })
         .where('ID', '=', line.ID)
         .execute();
+      await appendChange(store, {
+        actor: actorOf(store),
+        type: productLine,
+        id: line.ID,
+        kind: 'updated',
+        changes: changesOf(productLine, line, { ...line, ...values }),
+        at: change.now,
+      });
     }
     forgetRecords(store, 'productline');
     await recomputeActivityTotals(store, record.ID, change.now);
   }
   if (isA(type, 'Relationship') && before && changed(change, '_Name')) {
+    const described = (await store.db
+      .selectFrom('activity')
+      .select(['ID', '_Type', 'RelationDescription'])
+      .where('RelationshipID', '=', record.ID)
+      .execute()) as { ID: string; _Type: string; RelationDescription: string | null }[];
     await store.db
       .updateTable('activity')
       .set({
@@ -211,6 +229,16 @@ export async function afterWrite(store: Store, change: Change) {
       .where('RelationshipID', '=', record.ID)
       .execute();
     forgetRecords(store, 'activity');
+    for (const activity of described) {
+      await appendChange(store, {
+        actor: actorOf(store),
+        type: model.get(activity._Type)!,
+        id: activity.ID,
+        kind: 'updated',
+        changes: { RelationDescription: [activity.RelationDescription, record._Name] },
+        at: change.now,
+      });
+    }
   }
 }
 
@@ -226,14 +254,17 @@ export async function bulkWrite<T>(store: Store, work: () => Promise<T>): Promis
   const pending = new Map<string, string>();
   deferredTotals.set(store, pending);
   startRecordCache(store);
+  bufferJournal(store);
   try {
     const result = await work();
     deferredTotals.delete(store);
     for (const [activityId, now] of pending) await recomputeActivityTotals(store, activityId, now);
+    await flushJournal(store);
     return result;
   } finally {
     deferredTotals.delete(store);
     stopRecordCache(store);
+    dropJournalBuffer(store);
   }
 }
 
@@ -261,25 +292,40 @@ export async function recomputeActivityTotals(store: Store, activityId: unknown,
   const excluding = round2(Number(totals.excluding));
   const including = round2(Number(totals.including));
   const purchase = round2(Number(totals.purchase));
+  const values = {
+    Amount: excluding,
+    AmountInCurrency: excluding,
+    BillingAmount: including,
+    BillingAmountInCurrency: including,
+    TotalSalesExcludingVAT: excluding,
+    TotalSalesIncludingVAT: including,
+    VatAmount: round2(Number(totals.vat)),
+    TotalDiscountExcludingVAT: round2(Number(totals.discount)),
+    TotalPurchaseAmount: purchase,
+    TotalMargin: round2(excluding - purchase),
+    NumberOfProductLines: Number(totals.lines),
+  };
+  const before = await loadRecord(store, model.get('Activity')!, activityId);
   await store.db
     .updateTable('activity')
     .set({
-      Amount: excluding,
-      AmountInCurrency: excluding,
-      BillingAmount: including,
-      BillingAmountInCurrency: including,
-      TotalSalesExcludingVAT: excluding,
-      TotalSalesIncludingVAT: including,
-      VatAmount: round2(Number(totals.vat)),
-      TotalDiscountExcludingVAT: round2(Number(totals.discount)),
-      TotalPurchaseAmount: purchase,
-      TotalMargin: round2(excluding - purchase),
-      NumberOfProductLines: Number(totals.lines),
+      ...values,
       [versionColumn]: sql`${sql.ref(versionColumn)} + 1`,
       // deferred (bulk) recomputes may run after a later change of the activity itself
       LastMutationDate: sql`CASE WHEN ${sql.ref('LastMutationDate')} > ${now} THEN ${sql.ref('LastMutationDate')} ELSE ${now} END`,
     })
     .where('ID', '=', activityId)
     .execute();
+  const type = before && model.get(before._Type as string);
+  if (before && type) {
+    await appendChange(store, {
+      actor: actorOf(store),
+      type,
+      id: activityId,
+      kind: 'updated',
+      changes: changesOf(type, before, { ...before, ...values }),
+      at: now,
+    });
+  }
   forgetRecords(store, 'activity', activityId);
 }

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { type AccessPolicy, dealColumnOf } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
+import { actorOf, appendChange, changesOf, writeAs } from '../journal/journal.ts';
 import { typeNameFromCsdl } from '../model/csdl-names.ts';
 import { type EntityType, model, referencesTo } from '../model/model.ts';
 import { type ErrorDetail, ODataError } from '../query/errors.ts';
@@ -148,6 +149,7 @@ async function save(
   access?: AccessPolicy,
 ): Promise<WriteResult> {
   if (!before) access?.assignNew(type, input.links);
+  if (access) writeAs(store, { id: access.principal.id, name: access.principal.name });
   const record: DbRecord = before ? { ...before } : newRecord(type, input.id ?? randomUUID(), now);
   const written = new Set<string>();
   for (const [name, value] of input.values) {
@@ -189,6 +191,14 @@ async function save(
       .execute();
   }
   forgetRecords(store, type.table, record.ID as string);
+  await appendChange(store, {
+    actor: actorOf(store),
+    type,
+    id: record.ID as string,
+    kind: before ? 'updated' : 'created',
+    changes: changesOf(type, before, record),
+    at: now,
+  });
   await afterWrite(store, change);
   return { id: record.ID as string, type, created: !before };
 }
@@ -247,6 +257,8 @@ export async function deleteEntity(
   await access?.mayChange(store, type, existing);
   if (!ifMatchAllows(ifMatch, existing[versionColumn] as number)) throw preconditionFailed();
   await refuseWhileLinked(store, type, id, access);
+  if (access) writeAs(store, { id: access.principal.id, name: access.principal.name });
+  await journalDeletion(store, type, existing, now);
   const isProductLine = model.get('ProductLine')!.typeNames.includes(type.name);
   // as for writes of lines: one transaction at a time per activity, so that its totals add up
   if (isProductLine && typeof existing.ActivityID === 'string') {
@@ -309,4 +321,40 @@ async function refuseWhileLinked(
     }
     for (const row of linked) await refuseWhileLinked(store, model.get(row._Type)!, row.ID, access, seen);
   }
+}
+
+/**
+ * Journals a delete before it happens: the record, and what its foreign keys will do to the
+ * records linking to it (deleted with it, or unlinked), each with its values as they were.
+ */
+async function journalDeletion(store: Store, type: EntityType, record: DbRecord, now: string, depth = 0) {
+  const actor = actorOf(store);
+  for (const { owner, reference } of referencesTo(type)) {
+    if (reference.onDelete !== 'cascade' && reference.onDelete !== 'null') continue;
+    const linked = (await store.db
+      .selectFrom(owner.table)
+      .select('ID')
+      .where(reference.column, '=', record.ID as string)
+      .execute()) as { ID: string }[];
+    for (const { ID } of linked) {
+      const row = await loadRecord(store, owner, ID);
+      const rowType = row && model.get(row._Type as string);
+      if (!row || !rowType || ID === record.ID) continue;
+      if (reference.onDelete === 'cascade') {
+        // a cascade deep enough to loop would be a model error; the model's are one level
+        if (depth < 4) await journalDeletion(store, rowType, row, now, depth + 1);
+      } else {
+        const changes = { [reference.name]: [record.ID, null] as [unknown, unknown] };
+        await appendChange(store, { actor, type: rowType, id: ID, kind: 'updated', changes, at: now });
+      }
+    }
+  }
+  await appendChange(store, {
+    actor,
+    type,
+    id: record.ID as string,
+    kind: 'deleted',
+    changes: changesOf(type, record, undefined),
+    at: now,
+  });
 }

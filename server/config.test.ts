@@ -17,6 +17,7 @@ describe('readConfig', () => {
         publicUrl: undefined,
         oidc: undefined,
       },
+      journalKeepDays: 400,
     });
   });
 
@@ -38,6 +39,8 @@ describe('readConfig', () => {
     expect(() => readConfig({ REP_SEES: 'mine' })).toThrow(/REP_SEES is 'all'.*not 'mine'/);
     expect(() => readConfig({ SESSION_IDLE_MINUTES: '0' })).toThrow(/SESSION_IDLE_MINUTES/);
     expect(() => readConfig({ PUBLIC_URL: 'deals.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(readConfig({ JOURNAL_KEEP_DAYS: '30' }).journalKeepDays).toBe(30);
+    expect(() => readConfig({ JOURNAL_KEEP_DAYS: 'forever' })).toThrow(/JOURNAL_KEEP_DAYS/);
   });
 
   it('sets up single sign-on only with issuer, client ID and secret together', () => {

@@ -11,6 +11,8 @@ export interface Config {
   /** instances behind the one port */
   workers: number;
   auth: AuthSettings;
+  /** days the change journal keeps its entries */
+  journalKeepDays: number;
 }
 
 export const isLoopback = (host: string) =>
@@ -39,6 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: !['0', 'false', 'no', 'off'].includes(demo),
     workers,
     auth: readAuthSettings(env),
+    journalKeepDays: positive(env, 'JOURNAL_KEEP_DAYS', 400),
   };
 }
 

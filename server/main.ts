@@ -3,6 +3,7 @@
 import cluster from 'node:cluster';
 import { isLoopback, readConfig } from './config.ts';
 import { openStore } from './db/database.ts';
+import { keepJournalFor } from './journal/journal-retention.ts';
 import { signInNotice } from './people/demo-people.ts';
 import { prepareDatabase, refuseWithoutPeople, startServer } from './start-server.ts';
 
@@ -42,6 +43,9 @@ async function main() {
     return;
   }
   const server = await startServer({ ...config, staticDir: 'dist' });
+  const stopPruning = keepJournalFor(server.store, config.journalKeepDays, (error) =>
+    console.error(`Pruning the change journal failed: ${error.message}`),
+  );
   if (cluster.isPrimary) {
     console.log(
       `Dealdeck is running at ${server.origin}/ (API: ${server.serviceRoot}, database: ${config.databaseUrl})`,
@@ -53,6 +57,7 @@ async function main() {
     for (const line of notice) console.log(line);
   }
   const stop = async () => {
+    stopPruning();
     await server.close();
     process.exit(0);
   };

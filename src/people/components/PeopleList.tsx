@@ -103,8 +103,7 @@ export function PeopleList({ me }: { me: Person }) {
               </Button>
               {person.active ? (
                 <Button
-                  variant="ghost"
-                  className="text-rose-700 hover:bg-rose-50 hover:text-rose-800"
+                  variant="ghostDanger"
                   aria-label={`Deactivate ${person.name}`}
                   onClick={() => setDeactivating(person)}
                 >

@@ -140,6 +140,19 @@ describe('App and sign-in', () => {
     expect(sso).toHaveAttribute('href', '/auth/sso');
   });
 
+  it('says what a sign-in link came back with to someone already signed in, then shows the board', async () => {
+    service({ person: tom });
+    window.history.replaceState(
+      null,
+      '',
+      `/sign-in?error=${encodeURIComponent('This sign-in link was used already')}`,
+    );
+    renderWithClient(<App />);
+    await signedInHeader();
+    expect(await screen.findByText('This sign-in link was used already')).toBeInTheDocument();
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+  });
+
   it('goes from /sign-in to the board once signed in', async () => {
     service();
     window.history.replaceState(null, '', '/sign-in');

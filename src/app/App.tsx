@@ -22,6 +22,7 @@ import { SettingsScreen } from '../settings/components/SettingsScreen';
 import { LogoIcon } from '../ui/icons';
 import { ErrorState, Skeleton } from '../ui/StateViews';
 import { Toaster } from '../ui/Toaster';
+import { showToast } from '../ui/toast-store';
 import { AppHeader, type Screen } from './AppHeader';
 
 // The forecast and its charts load on first visit: the board's first load does not pay for them.
@@ -47,7 +48,11 @@ export function App() {
   const { own, query, session } = useSession();
   const signedIn = !!session;
   useEffect(() => {
-    if (signedIn && path === '/sign-in') navigate('/', { replace: true });
+    if (!signedIn || path !== '/sign-in') return;
+    // e.g. a used sign-in link opened while signed in: say why, then go on to the board
+    const error = new URLSearchParams(window.location.search).get('error');
+    if (error) showToast(error, 'error');
+    navigate('/', { replace: true });
   }, [signedIn, path]);
 
   // Dealdeck's own service: nothing shows without a signed-in person but the sign-in page, and

@@ -5,8 +5,8 @@ import { describeError, ODataRequestError } from '../../api/odata-error';
 import type { Person } from '../../api/person';
 import { navigate } from '../../lib/url-state';
 import { Button } from '../../ui/Button';
-import { Field, inputClass } from '../../ui/Field';
 import { Page } from '../../ui/Page';
+import { PasswordField } from '../../ui/PasswordField';
 import { showToast } from '../../ui/toast-store';
 import { minPasswordLength, useSetPassword } from '../api/use-set-password';
 
@@ -73,43 +73,29 @@ export function PasswordPage({ person }: { person: Person }) {
         {/* lets password managers store the password with the right account */}
         <input type="email" name="email" autoComplete="username" value={person.email} readOnly hidden />
         {change && (
-          <Field label="Current password" error={errors.current}>
-            {(p) => (
-              <input
-                {...p}
-                type="password"
-                autoComplete="current-password"
-                className={inputClass}
-                value={current}
-                onChange={(e) => setCurrent(e.target.value)}
-              />
-            )}
-          </Field>
+          <PasswordField
+            label="Current password"
+            error={errors.current}
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+          />
         )}
-        <Field label="New password" error={errors.next} hint={`At least ${minPasswordLength} characters.`}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              className={inputClass}
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="New password again" error={errors.repeat}>
-          {(p) => (
-            <input
-              {...p}
-              type="password"
-              autoComplete="new-password"
-              className={inputClass}
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-            />
-          )}
-        </Field>
+        <PasswordField
+          label="New password"
+          error={errors.next}
+          hint={`At least ${minPasswordLength} characters.`}
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+        />
+        <PasswordField
+          label="New password again"
+          error={errors.repeat}
+          autoComplete="new-password"
+          value={repeat}
+          onChange={setRepeat}
+        />
         {formError && (
           <p role="alert" className="text-sm text-rose-700">
             {formError}

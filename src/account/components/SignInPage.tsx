@@ -7,6 +7,7 @@ import { navigate, updateSearch, useLocation } from '../../lib/url-state';
 import { Button } from '../../ui/Button';
 import { Field, inputClass } from '../../ui/Field';
 import { AlertIcon, LogoIcon } from '../../ui/icons';
+import { PasswordField } from '../../ui/PasswordField';
 import { useAuthOptions } from '../api/auth-options-query';
 import { useSignIn } from '../api/use-sign-in';
 
@@ -98,20 +99,14 @@ export function SignInPage() {
                 />
               )}
             </Field>
-            <Field label="Password">
-              {(p) => (
-                <input
-                  {...p}
-                  ref={passwordRef}
-                  type="password"
-                  name="password"
-                  autoComplete="current-password"
-                  className={inputClass}
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                />
-              )}
-            </Field>
+            <PasswordField
+              label="Password"
+              name="password"
+              inputRef={passwordRef}
+              autoComplete="current-password"
+              value={password}
+              onChange={setPassword}
+            />
             <Button variant="primary" type="submit" className="w-full py-2" disabled={signIn.isPending}>
               {signIn.isPending ? 'Signing in…' : 'Sign in'}
             </Button>

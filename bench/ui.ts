@@ -573,44 +573,8 @@ async function signInAsManager(server: RunningServer) {
   signIn = { origin: server.origin, session: await startSession(server.store, person.id) };
 }
 
-/** The service on a fresh database with `openCount` seeded open opportunities, or on a generated one. */
-async function startBenchService(dir: string, staticDir: string) {
-  if (generatedSize === undefined) {
-    // Seeded once through the API, kept under data/ and copied for each run (drops change it).
-    const seeded = `data/bench-ui-open-${openCount}.db`;
-    const databaseUrl = join(dir, 'bench.db');
-    if (!existsSync(seeded)) {
-      const server = await startServer({
-        databaseUrl,
-        port: 0,
-        demoData: false,
-        staticDir,
-        apiToken: benchToken,
-      });
-      console.log(`Creating ${openCount} open opportunities (once, kept in ${seeded})…`);
-      const started = Date.now();
-      await seedOpportunities(new ServiceApi(server.serviceRoot, benchToken), openCount, 16);
-      console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(server.store.db);
-      await server.close();
-      mkdirSync('data', { recursive: true });
-      copyFileSync(databaseUrl, `${seeded}.partial`);
-      renameSync(`${seeded}.partial`, seeded);
-    } else {
-      copyFileSync(seeded, databaseUrl);
-    }
-    const server = await startServer({
-      databaseUrl,
-      port: 0,
-      demoData: false,
-      staticDir,
-      apiToken: benchToken,
-    });
-    const api = new ServiceApi(server.serviceRoot, benchToken);
-    const [pipeline] = await api.pipelines();
-    return { server, api, pipelineId: pipeline.ID, scale: `${openCount} open opportunities` };
-  }
-  const databaseUrl = await ensureBoardDatabase(generatedSize);
+/** The service on a bench database, its API as the service's own token, and its first pipeline. */
+async function serveBench(databaseUrl: string, staticDir: string) {
   const server = await startServer({
     databaseUrl,
     port: 0,
@@ -620,6 +584,33 @@ async function startBenchService(dir: string, staticDir: string) {
   });
   const api = new ServiceApi(server.serviceRoot, benchToken);
   const [pipeline] = await api.pipelines();
+  return { server, api, pipeline };
+}
+
+/** The service on a fresh database with `openCount` seeded open opportunities, or on a generated one. */
+async function startBenchService(dir: string, staticDir: string) {
+  if (generatedSize === undefined) {
+    // Seeded once through the API, kept under data/ and copied for each run (drops change it).
+    const seeded = `data/bench-ui-open-${openCount}.db`;
+    const databaseUrl = join(dir, 'bench.db');
+    if (!existsSync(seeded)) {
+      const { server, api } = await serveBench(databaseUrl, staticDir);
+      console.log(`Creating ${openCount} open opportunities (once, kept in ${seeded})…`);
+      const started = Date.now();
+      await seedOpportunities(api, openCount, 16);
+      console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(server.store.db);
+      await server.close();
+      mkdirSync('data', { recursive: true });
+      copyFileSync(databaseUrl, `${seeded}.partial`);
+      renameSync(`${seeded}.partial`, seeded);
+    } else {
+      copyFileSync(seeded, databaseUrl);
+    }
+    const { server, api, pipeline } = await serveBench(databaseUrl, staticDir);
+    return { server, api, pipelineId: pipeline.ID, scale: `${openCount} open opportunities` };
+  }
+  const { server, api, pipeline } = await serveBench(await ensureBoardDatabase(generatedSize), staticDir);
   const deals = (
     await api.get<{ value: { Count: number }[] }>(
       `Activity_SalesOpportunity?$apply=filter(Pipeline/ID eq ${pipeline.ID})/aggregate($count as Count)`,

@@ -8,7 +8,16 @@ import { sql } from 'kysely';
 import { type AccessPolicy, accessPolicy, canSee } from '../access/policy.ts';
 import type { AccessSettings } from '../access/principal.ts';
 import type { Store } from '../db/database.ts';
+import {
+  changeOf,
+  changeTypeName,
+  historyNavigation,
+  historyToken,
+  parseHistoryToken,
+  readHistory,
+} from '../journal/history.ts';
 import { csdlXml } from '../model/csdl.ts';
+import { namespace } from '../model/csdl-names.ts';
 import type { EdmType } from '../model/define.ts';
 import { type EntityType, model } from '../model/model.ts';
 import { type ApplyPlan, planApply } from '../plan/plan-apply.ts';
@@ -24,7 +33,7 @@ import { createEntity, deleteEntity, updateEntity } from '../write/write-entity.
 import { parsePrefer } from './prefer.ts';
 import { readJsonBody } from './read-body.ts';
 import { ensureExists, resolveTarget, type Target } from './resolve-target.ts';
-import { parseKey, parseResourcePath } from './resource-path.ts';
+import { parseKey, parseResourcePath, type ResourcePath } from './resource-path.ts';
 import { entityWriter, etagOf, type Json, jsonObject, jsonValue } from './serialize.ts';
 
 export const defaultPageSize = 100;
@@ -104,6 +113,10 @@ export async function handleOData(
     expression: { dialect: store.dialect, now, access: access.read },
     access,
   };
+  const last = resourcePath.segments[resourcePath.segments.length - 1];
+  if (resourcePath.segments.length > 1 && last.name === historyNavigation && !last.key) {
+    return getHistory(ctx, resourcePath, method);
+  }
   const target = await resolveTarget(store, resourcePath, access.read);
   const suffix = resourcePath.suffix;
 
@@ -302,6 +315,10 @@ function applyContext(plan: ApplyPlan) {
 }
 
 function nextLink(ctx: RequestContext, token: number) {
+  return nextLinkWith(ctx, String(token));
+}
+
+function nextLinkWith(ctx: RequestContext, token: string) {
   const url = new URL(ctx.c.req.url);
   const kept = ctx.rawQuery
     .split('&')
@@ -507,4 +524,42 @@ async function refTarget(ctx: RequestContext, type: EntityType): Promise<string>
     throw badRequest(`No ${type.setName} with ID ${id}`, '@odata.id');
   }
   return id;
+}
+
+/** `<Set>(<id>)/History`: the record's journal entries, newest first, paged by sequence number. */
+async function getHistory(ctx: RequestContext, path: ResourcePath, method: string): Promise<Response> {
+  if (method !== 'GET') throw methodNotAllowed(method, `${historyNavigation} (it is read-only)`);
+  if (path.suffix) throw badRequest(`${path.suffix} does not apply to ${historyNavigation}`, 'path');
+  const owner = await resolveTarget(ctx.store, { segments: path.segments.slice(0, -1) }, ctx.access.read);
+  if (owner.kind === 'unlinked')
+    throw new ODataError(404, 'NotFound', `${owner.link.reference.name} is not linked`);
+  if (owner.kind !== 'entity') {
+    throw badRequest(`${historyNavigation} belongs to one record: address it by its key first`, 'path');
+  }
+  await ensureExists(ctx.store, owner, ctx.access.read);
+  for (const name of ['filter', 'orderby', 'skip', 'count', 'apply', 'select', 'expand', 'search'] as const) {
+    if ((ctx.options as Record<string, unknown>)[name] !== undefined) {
+      throw new NotImplementedError(
+        `$${name} is not supported on ${historyNavigation}: it pages newest first ($top and Prefer: odata.maxpagesize apply)`,
+        `$${name}`,
+      );
+    }
+  }
+  const top = ctx.options.top;
+  const page = pageSizeOf(ctx);
+  const { before, served } = parseHistoryToken(ctx.options.skiptoken);
+  const remaining = top === undefined ? Number.POSITIVE_INFINITY : Math.max(top - served, 0);
+  const limit = Math.min(page.size, remaining);
+  const entries = limit === 0 ? [] : await readHistory(ctx.store, owner.id, { before, limit: limit + 1 });
+  const more = entries.length > limit && remaining > limit;
+  if (entries.length > limit) entries.length = limit;
+  const body: Json = {
+    '@odata.context': contextUrl(ctx, `Collection(${namespace}.${changeTypeName})`),
+    value: entries.map((entry) => changeOf(ctx.store, entry)),
+  };
+  if (more) {
+    const last = entries[entries.length - 1].sequence;
+    body['@odata.nextLink'] = nextLinkWith(ctx, historyToken(last, served + entries.length));
+  }
+  return odataJson(ctx.c, body, 200, page.applied ? { 'Preference-Applied': page.applied } : {});
 }

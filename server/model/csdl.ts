@@ -62,6 +62,8 @@ function entityTypeXml(type: EntityType): string {
       `        <NavigationProperty${attrs({ Name: c.name, Type: `Collection(${qualifiedName(c.target)})`, Partner: c.inverse })}>${description(c.description, '        ')}</NavigationProperty>`,
     );
   }
+  // declared on the root types, inherited by their subtypes
+  if (!type.base) lines.push(historyNavigationXml);
   lines.push('      </EntityType>');
   return lines.join('\n');
 }
@@ -88,6 +90,33 @@ const applySupportedXml = `        <Annotation Term="Aggregation.ApplySupported"
           </Record>
         </Annotation>`;
 
+/** Every record's history (journal/history.ts): read-only, contained in the record. */
+const historyNavigationXml = `        <NavigationProperty Name="History" Type="Collection(${namespace}.Change)" ContainsTarget="true">
+          <Annotation Term="Core.Description" String="The record's changes from the change journal, newest first (read-only)"/>
+          <Annotation Term="Core.Permissions" EnumMember="Core.Permission/Read"/>
+        </NavigationProperty>`;
+
+const changeTypesXml = `      <EntityType Name="Change">
+        <Key><PropertyRef Name="Sequence"/></Key>
+        <Annotation Term="Core.Description" String="One entry of the change journal: a create, update or delete of a record"/>
+        <Property Name="Sequence" Type="Edm.Int64" Nullable="false"/>
+        <Property Name="At" Type="Edm.DateTimeOffset" Nullable="false"/>
+        <Property Name="ActorID" Type="Edm.String" Nullable="false">
+          <Annotation Term="Core.Description" String="The person who wrote, or 'service' (the API token) or 'system' (Dealdeck itself)"/>
+        </Property>
+        <Property Name="ActorName" Type="Edm.String" Nullable="false"/>
+        <Property Name="Kind" Type="Edm.String" Nullable="false">
+          <Annotation Term="Core.Description" String="created, updated or deleted"/>
+        </Property>
+        <Property Name="Changes" Type="Collection(${namespace}.PropertyChange)" Nullable="false"/>
+      </EntityType>
+      <ComplexType Name="PropertyChange">
+        <Annotation Term="Core.Description" String="A property or link (by its name; links as the linked record's ID) with its old and new value"/>
+        <Property Name="Property" Type="Edm.String" Nullable="false"/>
+        <Property Name="Old" Type="Edm.Untyped"/>
+        <Property Name="New" Type="Edm.Untyped"/>
+      </ComplexType>`;
+
 export function csdlXml(): string {
   const types = [...model.values()];
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -104,6 +133,7 @@ export function csdlXml(): string {
   <edmx:DataServices>
     <Schema Namespace="${namespace}" xmlns="http://docs.oasis-open.org/odata/ns/edm">
 ${types.map(entityTypeXml).join('\n')}
+${changeTypesXml}
       <EntityContainer Name="Container">
 ${types.map(entitySetXml).join('\n')}
 ${applySupportedXml}

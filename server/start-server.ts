@@ -3,11 +3,12 @@ import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { isLoopback } from './config.ts';
-import { openStore, type Store } from './db/database.ts';
+import { isPostgresUrl, openStore, type Store } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { seedIfEmpty } from './demo/seed.ts';
 import { apiBasePath, createApp, maxUrlBytes, urlTooLong } from './http/app.ts';
 import { jsonContentType } from './http/odata-handler.ts';
+import { ChangeFeed, type ChangeStreamSettings } from './journal/stream.ts';
 import { type AuthSettings, defaultAuthSettings } from './people/auth-settings.ts';
 import { addDemoPeople } from './people/demo-people.ts';
 import { hasPeople } from './people/people.ts';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   apiToken?: string;
   staticDir?: string;
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /** the change stream's heartbeat, polling and buffer limits (tests shorten them) */
+  changeStream?: Partial<ChangeStreamSettings>;
 }
 
 export interface RunningServer {
@@ -41,6 +44,8 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8080/v1/odata */
   serviceRoot: string;
   store: Store;
+  /** the instance's reader of the change journal (GET /v1/changes) */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -59,7 +64,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await store.close();
     throw error;
   }
-  const app = createApp({ store, auth, staticDir: options.staticDir });
+  const changes = new ChangeFeed(store, {
+    // PostgreSQL: notifications on a connection of its own; SQLite: polling
+    listenUrl: isPostgresUrl(options.databaseUrl) ? options.databaseUrl : undefined,
+    settings: options.changeStream,
+  });
+  const app = createApp({ store, auth, staticDir: options.staticDir, changes });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
@@ -79,8 +89,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     origin,
     serviceRoot: `${origin}${apiBasePath}`,
     store,
+    changes,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // open streams end first (or are cut), or the server would wait for them forever
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await changes.close();
+      await closed;
       await store.close();
     },
   };

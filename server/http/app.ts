@@ -6,6 +6,8 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Store } from '../db/database.ts';
+import { ChangeFeed } from '../journal/stream.ts';
+import { changesHandler, changesPath } from '../journal/stream-route.ts';
 import { authRoutes } from '../people/auth-routes.ts';
 import type { AuthSettings } from '../people/auth-settings.ts';
 import { principalOfRequest, unauthorized } from '../people/authenticate.ts';
@@ -22,6 +24,8 @@ export interface AppOptions {
   /** folder of the built dashboard, served at / */
   staticDir?: string;
   maxBodyBytes?: number;
+  /** the instance's reader of the change journal for GET /v1/changes; default: one that polls */
+  changes?: ChangeFeed;
 }
 
 /** Longest URL (path and query, as bytes of the request line) the service reads: README, Limits. */
@@ -45,6 +49,7 @@ export function errorResponse(c: Context, error: ODataError) {
 
 export function createApp(options: AppOptions) {
   const { store, auth, staticDir, maxBodyBytes = 1024 * 1024 } = options;
+  const changes = options.changes ?? new ChangeFeed(store);
   const app = new Hono();
 
   app.onError((error, c) => {
@@ -96,7 +101,8 @@ export function createApp(options: AppOptions) {
     if (bytes > maxUrlBytes) throw urlTooLong(bytes);
     await next();
   });
-  app.use(`${apiBasePath}/*`, async (c, next) => {
+  app.use(changesPath, (c, next) => (c.req.method === 'OPTIONS' ? preflight(c, next) : next()));
+  const authenticate = async (c: Context, next: () => Promise<void>) => {
     if (c.req.method === 'OPTIONS') return next();
     const principal = await principalOfRequest(store, c, auth);
     if (!principal) {
@@ -107,6 +113,13 @@ export function createApp(options: AppOptions) {
     if (principal.via === 'session' && !isSafeMethod(c.req.method)) assertSameOrigin(c, auth.publicUrl);
     c.set('principal', principal);
     await next();
+  };
+  app.use(`${apiBasePath}/*`, authenticate);
+  app.use(changesPath, authenticate);
+  app.use(`${apiBasePath}/*`, async (c, next) => {
+    await next();
+    // a write of this instance: the change stream reads the journal now (SQLite; PostgreSQL is notified)
+    if (!isSafeMethod(c.req.method)) changes.nudge();
   });
   const limitBody = bodyLimit({
     maxSize: maxBodyBytes,
@@ -138,6 +151,7 @@ export function createApp(options: AppOptions) {
   app.route('/auth', authRoutes(store, auth));
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
+  app.get(changesPath, changesHandler(changes, auth));
   app.all('/v1/*', (c) =>
     errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),
   );

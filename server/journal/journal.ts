@@ -106,13 +106,24 @@ export async function appendChanges(store: Store, appends: Append[]) {
       Changes: JSON.stringify(a.changes),
     }));
   // bounded batches: SQLite allows 32,766 parameters a statement
+  let newest = 0;
   for (let i = 0; i < rows.length; i += 500) {
-    await store.db
-      .insertInto(journalTable)
-      .values(rows.slice(i, i + 500))
-      .execute();
+    const insert = store.db.insertInto(journalTable).values(rows.slice(i, i + 500));
+    if (store.dialect.name !== 'postgres') {
+      await insert.execute();
+      continue;
+    }
+    const inserted = await insert.returning('Sequence').execute();
+    for (const row of inserted) newest = Math.max(newest, Number(row.Sequence));
   }
+  // Other instances learn of the entries from a notification, delivered when the transaction
+  // commits (never for one rolled back): just the newest sequence number, as the payload must stay
+  // small; listeners read the entries from the journal (stream.ts). SQLite instances poll.
+  if (newest > 0) await sql`SELECT pg_notify(${changesChannel}, ${String(newest)})`.execute(store.db);
 }
+
+/** The PostgreSQL channel that carries the newest sequence number of each write (stream.ts). */
+export const changesChannel = 'dealdeck_changes';
 
 export async function appendChange(store: Store, append: Append) {
   const buffer = buffers.get(store);

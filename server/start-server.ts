@@ -1,5 +1,5 @@
 // Opens the database, prepares it and serves the app: used by `npm start` and by the tests.
-import { type ServerResponse, STATUS_CODES } from 'node:http';
+import { type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { isLoopback } from './config.ts';
@@ -94,6 +94,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // open streams end first (or are cut), or the server would wait for them forever
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await changes.close();
+      // their connections went idle after close() closed the idle ones: close them too
+      (server as Server).closeIdleConnections();
       await closed;
       await store.close();
     },

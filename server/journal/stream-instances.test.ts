@@ -1,0 +1,139 @@
+// The change stream across instances on one database (SQLite: a shared file, polled; PostgreSQL:
+// LISTEN/NOTIFY): a write on one instance reaches the streams of another, each instance reads
+// the journal once for all its subscribers, a lost LISTEN connection is made again without losing
+// an entry, and closing a server does not wait for its open streams.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../start-server.ts';
+import { createTestDatabase, type TestDatabase, testingPostgres } from '../test-support/test-database.ts';
+import { request } from '../test-support/test-service.ts';
+import { changesPath } from './stream-route.ts';
+import { EventStreamClient } from './stream-test-client.ts';
+
+let database: TestDatabase;
+let folder: string | undefined;
+let a: RunningServer;
+let b: RunningServer;
+/** statements on the journal table run by instance b */
+let journalReadsOfB = 0;
+
+const apiToken = 'stream-instances-test';
+
+beforeAll(async () => {
+  if (testingPostgres()) {
+    database = await createTestDatabase();
+  } else {
+    folder = mkdtempSync(join(tmpdir(), 'dealdeck-stream-'));
+    database = { url: join(folder, 'shared.db'), drop: async () => {} };
+  }
+  a = await startServer({ databaseUrl: database.url, demoData: false, apiToken });
+  b = await startServer({
+    databaseUrl: database.url,
+    demoData: false,
+    apiToken,
+    onQuery: (text) => {
+      if (/FROM "change_journal"/i.test(text) && /"Sequence" >/.test(text)) journalReadsOfB++;
+    },
+  });
+});
+
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await database?.drop();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+const streams: EventStreamClient[] = [];
+afterEach(() => {
+  for (const stream of streams.splice(0)) stream.close();
+});
+
+async function open(server: RunningServer) {
+  const stream = await EventStreamClient.open(`${server.origin}${changesPath}`, {
+    Authorization: `Bearer ${apiToken}`,
+  });
+  streams.push(stream);
+  expect(stream.response.status).toBe(200);
+  await stream.until((s) => s.retry !== undefined, 5000, 'retry');
+  return stream;
+}
+
+async function createDeal(server: RunningServer, subject: string) {
+  const answer = await request(`${server.serviceRoot}/Activity_SalesOpportunity`, {
+    method: 'POST',
+    json: { Subject: subject },
+    headers: { Authorization: `Bearer ${apiToken}` },
+  });
+  expect(answer.status, answer.text).toBe(201);
+  return answer.body.ID as string;
+}
+
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+
+describe('the change stream on two instances', () => {
+  it('brings a write on A to the streams on B within 1 s, reading the journal once for all of them', async () => {
+    const onB = await Promise.all([open(b), open(b), open(b)]);
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const before = journalReadsOfB;
+      const started = performance.now();
+      const id = await createDeal(a, `Across ${i}`);
+      const events = await Promise.all(onB.map((stream) => stream.change((e) => e.id === id, 1000)));
+      latencies.push(Math.max(...events.map((e) => e.at)) - started);
+      // one read of the new entries serves all three streams (polls that found nothing aside)
+      expect(journalReadsOfB - before).toBeLessThanOrEqual(testingPostgres() ? 1 : 3);
+    }
+    console.log(
+      `write on A to event on B (${testingPostgres() ? 'PostgreSQL' : 'SQLite'}): median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`,
+    );
+    expect(b.changes.subscriberCount).toBe(3);
+  });
+
+  it.runIf(testingPostgres())(
+    'LISTENs again after losing its connection, and reads what it missed',
+    async () => {
+      const stream = await open(b);
+      const reconnects = b.changes.stats.reconnects;
+      b.changes.breakListenConnection();
+      // written while B may be without its connection
+      const id = await createDeal(a, 'While B reconnects');
+      await stream.change((e) => e.id === id, 3000);
+      await expect.poll(() => b.changes.stats.reconnects, { timeout: 3000 }).toBe(reconnects + 1);
+      const after = await createDeal(a, 'After B reconnected');
+      await stream.change((e) => e.id === after, 1000);
+    },
+  );
+
+  it('stops reading when nobody is subscribed', async () => {
+    const stream = await open(b);
+    stream.close();
+    await expect.poll(() => b.changes.subscriberCount, { timeout: 2000 }).toBe(0);
+    const before = journalReadsOfB;
+    await createDeal(a, 'Nobody listens');
+    await createDeal(b, 'Nobody listens either');
+    // a poll period or two: nothing reads the journal
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(journalReadsOfB).toBe(before);
+  });
+});
+
+describe('closing a server with open streams', () => {
+  it('ends them, also one whose client reads nothing, without waiting long', async () => {
+    const third = await startServer({ databaseUrl: database.url, demoData: false, apiToken });
+    const reading = await open(third);
+    const idle = net.connect(Number(new URL(third.origin).port), '127.0.0.1');
+    await new Promise((resolve) => idle.once('connect', resolve));
+    idle.write(`GET ${changesPath} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${apiToken}\r\n\r\n`);
+    idle.pause();
+    await expect.poll(() => third.changes.subscriberCount, { timeout: 2000 }).toBe(2);
+    const started = performance.now();
+    await third.close();
+    expect(performance.now() - started).toBeLessThan(3000);
+    await reading.until((s) => s.ended, 2000, 'the end');
+    idle.destroy();
+  });
+});

@@ -151,7 +151,7 @@ export function createApp(options: AppOptions) {
   app.route('/auth', authRoutes(store, auth));
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
-  app.get(changesPath, changesHandler(changes, auth));
+  app.get(changesPath, changesHandler(store, changes, auth));
   app.all('/v1/*', (c) =>
     errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),
   );

@@ -1,7 +1,9 @@
 // GET /v1/changes: the change stream over HTTP (text/event-stream). app.ts authenticates first.
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
-import type { AccessSettings } from '../access/principal.ts';
+import type { Store } from '../db/database.ts';
+import type { AuthSettings } from '../people/auth-settings.ts';
+import { principalOfRequest } from '../people/authenticate.ts';
 import { ODataError } from '../query/errors.ts';
 import type { ChangeFeed, StreamConnection } from './stream.ts';
 
@@ -29,7 +31,7 @@ export const streamHeaders = {
   'Access-Control-Allow-Origin': '*',
 };
 
-export function changesHandler(feed: ChangeFeed, access: AccessSettings) {
+export function changesHandler(store: Store, feed: ChangeFeed, auth: AuthSettings) {
   return async (c: Context) => {
     const after = startingPoint(c);
     // the Node response under Hono (@hono/node-server passes it as env.outgoing), to cut a
@@ -46,8 +48,24 @@ export function changesHandler(feed: ChangeFeed, access: AccessSettings) {
           })
         : Promise.resolve(),
     };
-    const subscriber = await feed.subscribe(c.get('principal'), access, after, connection);
+    const principal = c.get('principal');
+    const subscriber = await feed.subscribe(principal, auth, after, connection);
     c.req.raw.signal.addEventListener('abort', () => subscriber.end(), { once: true });
+    // the credentials of a long stream are checked again now and then (their session is kept
+    // alive by it, as by any request); any change to who it is for ends it
+    const recheck = setInterval(async () => {
+      try {
+        const now = await principalOfRequest(store, c, auth);
+        const same =
+          now?.id === principal.id && now.role === principal.role && now.employeeId === principal.employeeId;
+        if (!same) subscriber.end();
+      } catch {
+        subscriber.end();
+      }
+    }, feed.settings.recheckMs);
+    recheck.unref();
+    subscriber.onClosed = () => clearInterval(recheck);
+    if (subscriber.closed) clearInterval(recheck);
     return new Response(subscriber.stream, { status: 200, headers: streamHeaders });
   };
 }

@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { model } from '../model/model.ts';
+import { updatePerson } from '../people/people.ts';
 import { addTestPerson, type TestPerson } from '../test-support/test-people.ts';
 import { withTestService } from '../test-support/test-service.ts';
 import { appendChanges, journalReach, pruneJournal, systemActor } from './journal.ts';
@@ -13,7 +14,7 @@ import { EventStreamClient } from './stream-test-client.ts';
 const service = withTestService({
   demoData: false,
   auth: { repSees: 'own' },
-  changeStream: { heartbeatMs: 150 },
+  changeStream: { heartbeatMs: 150, recheckMs: 150 },
 });
 
 const streams: EventStreamClient[] = [];
@@ -171,6 +172,21 @@ describe('access (REP_SEES=own)', () => {
     expect(annas.changes.filter((e) => e.id === deal).map((e) => e.kind)).toEqual(['removed', 'updated']);
     const bobsRemoved = await bobs.change((e) => e.id === deal && e.kind === 'removed', 2000);
     expect(JSON.parse(bobsRemoved.data).changes).toEqual({});
+  });
+
+  it('ends a stream whose person is deactivated or changes role; it cannot reopen without access', async () => {
+    // people need an active admin left to manage them
+    await addTestPerson(service, 'admin', 'Ada Stream');
+    const carl = await addTestPerson(service, 'rep', 'Carl Stream');
+    const first = await open(carl.token);
+    await updatePerson(service.server.store, carl.person.id, { role: 'manager' });
+    await first.until((s) => s.ended, 2000, 'the end of the stream');
+    // reopened with the new role: the manager's view
+    const second = await open(carl.token);
+    await updatePerson(service.server.store, carl.person.id, { active: false });
+    await second.until((s) => s.ended, 2000, 'the end of the stream');
+    const refused = await fetch(changesUrl(), { headers: { Authorization: `Bearer ${carl.token}` } });
+    expect(refused.status).toBe(401);
   });
 
   it('judges replayed entries by the same rules', async () => {

@@ -29,6 +29,11 @@ export interface ChangeStreamSettings {
   retryMs: number;
   /** entries read from the journal at once */
   pageSize: number;
+  /**
+   * How often an open stream's credentials are checked again: a revoked token, an ended session,
+   * a deactivated person or a changed role ends the stream (the client reconnects, or gets 401)
+   */
+  recheckMs: number;
 }
 
 export const defaultChangeStreamSettings: ChangeStreamSettings = {
@@ -38,6 +43,7 @@ export const defaultChangeStreamSettings: ChangeStreamSettings = {
   maxBufferedBytes: 1024 * 1024,
   retryMs: 2000,
   pageSize: 500,
+  recheckMs: 60_000,
 };
 
 const encoder = new TextEncoder();
@@ -52,6 +58,8 @@ export class Subscriber {
   /** false while it catches up from the journal on its own */
   live = false;
   closed = false;
+  /** called once when the stream closes, however it does */
+  onClosed: (() => void) | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private wakeReader: (() => void) | undefined;
@@ -160,6 +168,7 @@ export class Subscriber {
     if (this.closed) return;
     this.closed = true;
     this.onClose(this, dropped);
+    this.onClosed?.();
     const wake = this.wakeReader;
     this.wakeReader = undefined;
     wake?.();
@@ -276,6 +285,14 @@ export class ChangeFeed {
   }
 
   private async start() {
+    this.heartbeatTimer = setInterval(() => {
+      // only to an idle stream; one whose client stopped reading with its buffer full is dropped
+      for (const subscriber of this.subscribers) {
+        if (subscriber.full) subscriber.drop();
+        else if (subscriber.buffered.events === 0) subscriber.send(': keep-alive\n\n');
+      }
+    }, this.settings.heartbeatMs);
+    this.heartbeatTimer.unref();
     if (this.options.listenUrl) {
       this.listener = new Listener(this.options.listenUrl, {
         onNotification: (payload) => {
@@ -295,14 +312,6 @@ export class ChangeFeed {
       this.pollTimer.unref();
     }
     this.last = await this.newest();
-    this.heartbeatTimer = setInterval(() => {
-      // only to an idle stream; one whose client stopped reading with its buffer full is dropped
-      for (const subscriber of this.subscribers) {
-        if (subscriber.full) subscriber.drop();
-        else if (subscriber.buffered.events === 0) subscriber.send(': keep-alive\n\n');
-      }
-    }, this.settings.heartbeatMs);
-    this.heartbeatTimer.unref();
   }
 
   private stopSources() {
@@ -426,6 +435,21 @@ class Listener {
 
   private async connect() {
     const client = new pg.Client({ connectionString: this.url, keepAlive: true });
+    // an error before LISTEN rejects connect() or query(): the caller retries
+    const early = () => {};
+    client.on('error', early);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${changesChannel}`);
+    } catch (error) {
+      client.end().catch(() => {});
+      throw error;
+    }
+    client.off('error', early);
+    if (this.stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
     client.on('notification', (message) => {
       if (message.channel === changesChannel) this.events.onNotification(message.payload ?? '');
@@ -441,8 +465,6 @@ class Listener {
     };
     client.on('error', lost);
     client.on('end', () => lost(new Error('the connection ended')));
-    await client.connect();
-    await client.query(`LISTEN ${changesChannel}`);
     this.retryMs = 100;
   }
 
@@ -453,7 +475,6 @@ class Listener {
         await this.connect();
         this.events.onReconnect();
       } catch (error) {
-        this.client = undefined;
         this.events.onError(error as Error);
         this.retryMs = Math.min(this.retryMs * 2, 5000);
         this.scheduleReconnect();

@@ -18,6 +18,10 @@ export const queryKeys = {
   forecast: (pipelineId: string, filter: ODataFilter, viaApply: boolean) =>
     [...queryKeys.all, 'forecast', pipelineId, filter, viaApply] as const,
   opportunity: (id: string) => [...queryKeys.all, 'Activity_SalesOpportunity', id] as const,
+  /** under the opportunity's key: whatever refreshes the opportunity (a save, a move) refreshes it too */
+  opportunityHistory: (id: string) => [...queryKeys.opportunity(id), 'History'] as const,
+  /** every record of a reference set, inactive ones too, to name the links a history mentions */
+  historyNames: (set: string) => [...queryKeys.all, 'history-names', set] as const,
 };
 
 /** Dealdeck's own sign-in service (/auth): apart from the OData data, which a sign-out drops. */

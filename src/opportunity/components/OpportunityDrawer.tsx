@@ -17,6 +17,7 @@ import { showToast } from '../../ui/toast-store';
 import { type OpportunityDetail, opportunityQuery } from '../api/opportunity-query';
 import { useDeleteOpportunity, useUpdateOpportunity } from '../api/use-opportunity-mutations';
 import { changesOf, formFields, formOf, type OpportunityForm } from '../opportunity-form';
+import { DealHistory } from './DealHistory';
 import { ProductLinesTable } from './ProductLinesTable';
 
 export function OpportunityDrawer({ id, onClose }: { id: string; onClose: () => void }) {
@@ -393,6 +394,7 @@ function DrawerContent({
             <ReadOnly label="Pipeline">{o.Pipeline?.Name}</ReadOnly>
           </div>
         </Section>
+        <DealHistory opportunity={o} />
       </section>
 
       {readOnly ? (

@@ -9,6 +9,17 @@ import { type AccessPolicy, accessPolicy, canSee } from '../access/policy.ts';
 import type { AccessSettings } from '../access/principal.ts';
 import type { Store } from '../db/database.ts';
 import {
+  changedIds,
+  checkReach,
+  type DeltaToken,
+  decodeDeltaToken,
+  encodeDeltaToken,
+  entriesOf,
+  prefersTracking,
+  visibleNow,
+  wasVisible,
+} from '../journal/delta.ts';
+import {
   changeOf,
   changeTypeName,
   historyNavigation,
@@ -16,13 +27,14 @@ import {
   parseHistoryToken,
   readHistory,
 } from '../journal/history.ts';
+import { journalReach } from '../journal/journal.ts';
 import { csdlXml } from '../model/csdl.ts';
 import { namespace } from '../model/csdl-names.ts';
 import type { EdmType } from '../model/define.ts';
 import { type EntityType, model } from '../model/model.ts';
 import { type ApplyPlan, planApply } from '../plan/plan-apply.ts';
 import { planRead, type ReadPlan } from '../plan/plan-read.ts';
-import type { QueryOptions } from '../query/ast.ts';
+import type { ExpandItem, QueryOptions } from '../query/ast.ts';
 import { badRequest, NotImplementedError, ODataError } from '../query/errors.ts';
 import { parseQueryOptions } from '../query/parse-query-options.ts';
 import { aggregateRows, shapeAggregateRow } from '../sql/aggregate-rows.ts';
@@ -51,6 +63,8 @@ interface RequestContext {
   now: string;
   expression: ExpressionContext;
   access: AccessPolicy;
+  /** following a delta link: its token, and the page within the delta response */
+  delta?: { token: DeltaToken; skiptoken?: string };
 }
 
 export function odataJson(c: Context, body: Json, status = 200, headers: Record<string, string> = {}) {
@@ -97,7 +111,10 @@ export async function handleOData(
   if (head === '$batch')
     throw new NotImplementedError('$batch is not supported: send the requests one by one', 'path');
 
-  const options = parseQueryOptions(rawQuery);
+  // a delta link carries its defining query in its token
+  const delta = deltaRequest(rawQuery);
+  const query = delta ? delta.token.query : rawQuery;
+  const options = parseQueryOptions(query);
   checkFormat(options.format);
   const principal = c.get('principal');
   // app.ts answers 401 before an API request without one gets here
@@ -107,8 +124,9 @@ export async function handleOData(
     store,
     c,
     serviceRoot,
-    rawQuery,
+    rawQuery: query,
     options,
+    delta,
     now,
     expression: { dialect: store.dialect, now, access: access.read },
     access,
@@ -120,6 +138,13 @@ export async function handleOData(
   const target = await resolveTarget(store, resourcePath, access.read);
   const suffix = resourcePath.suffix;
 
+  if (delta) {
+    if (method !== 'GET') throw methodNotAllowed(method, 'a delta link');
+    if (suffix || target.kind !== 'collection' || target.parent || target.type.setName !== delta.token.set) {
+      throw badRequest('A $deltatoken belongs to the entity set it was issued for', '$deltatoken');
+    }
+    return getDelta(ctx, target, delta);
+  }
   if (suffix === '$ref') return handleRef(ctx, target, method);
   switch (method) {
     case 'GET':
@@ -252,10 +277,24 @@ function pageSizeOf(ctx: RequestContext) {
 
 async function getCollection(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {
   const { options } = ctx;
+  // change tracking: the sequence number is taken before the first page is read, and travels
+  // in the next links (`$skiptoken=t<sequence>-<offset>`) to the delta link on the last page
+  const trackedPage = /^t(\d+)-(\d+)$/.exec(options.skiptoken ?? '');
+  const tracking = trackedPage || prefersTracking(ctx.c.req.header('Prefer'));
+  if (tracking) checkTrackable(ctx, target);
+  const sequence = trackedPage
+    ? Number(trackedPage[1])
+    : tracking
+      ? (await journalReach(ctx.store)).newest
+      : 0;
   const plan = planRead(target.type, options);
   const where = parentCondition(plan, target);
   const page = pageSizeOf(ctx);
-  const token = options.skiptoken === undefined ? 0 : Number(options.skiptoken);
+  const token = trackedPage
+    ? Number(trackedPage[2])
+    : options.skiptoken === undefined
+      ? 0
+      : Number(options.skiptoken);
   if (!Number.isSafeInteger(token) || token < 0) {
     throw badRequest(`$skiptoken '${options.skiptoken}' is not one this service issued`, '$skiptoken');
   }
@@ -277,7 +316,165 @@ async function getCollection(ctx: RequestContext, target: Extract<Target, { kind
     ['@odata.context', jsonValue(contextUrl(ctx, `${target.type.setName}${selectFragment(plan)}`))],
     ['@odata.count', count === undefined ? undefined : jsonValue(count)],
     ['value', `[${rows.map(write).join(',')}]`],
-    ['@odata.nextLink', more ? jsonValue(nextLink(ctx, token + limit)) : undefined],
+    [
+      '@odata.nextLink',
+      more
+        ? jsonValue(nextLinkWith(ctx, tracking ? `t${sequence}-${token + limit}` : String(token + limit)))
+        : undefined,
+    ],
+    ['@odata.deltaLink', tracking && !more ? jsonValue(deltaLink(ctx, target.type, sequence)) : undefined],
+  ]);
+  const applied = [page.applied, tracking ? 'odata.track-changes' : undefined].filter(Boolean).join(', ');
+  return odataJsonText(ctx.c, body, 200, applied ? { 'Preference-Applied': applied } : {});
+}
+
+/** Change tracking covers an entity set with $filter, $select and $expand of single-valued links. */
+function checkTrackable(ctx: RequestContext, target: Extract<Target, { kind: 'collection' }>) {
+  if (target.parent) {
+    throw new NotImplementedError(
+      `Change tracking (Prefer: odata.track-changes) applies to entity sets, not to the navigation ${target.parent.navigation.name}`,
+      'path',
+    );
+  }
+  for (const name of ['top', 'skip', 'apply', 'search'] as const) {
+    if (ctx.options[name] !== undefined) {
+      throw new NotImplementedError(
+        `Change tracking (Prefer: odata.track-changes) does not combine with $${name}: it follows a whole set, narrowed by $filter`,
+        `$${name}`,
+      );
+    }
+  }
+  const checkExpand = (type: EntityType, items: ExpandItem[] | undefined) => {
+    for (const item of items ?? []) {
+      const reference = item.path.length === 1 ? type.references.get(item.path[0]) : undefined;
+      if (!reference) {
+        throw new NotImplementedError(
+          `Change tracking (Prefer: odata.track-changes) expands single-valued links only (such as Phase or SalesRepresentative), not ${item.path.join('/')}`,
+          '$expand',
+        );
+      }
+      checkExpand(model.get(reference.target)!, item.options.expand);
+    }
+  };
+  checkExpand(target.type, ctx.options.expand);
+}
+
+/** The query without paging: what a delta link repeats. */
+function definingQuery(ctx: RequestContext) {
+  return ctx.rawQuery
+    .split('&')
+    .filter((part) => part !== '' && !part.startsWith('$skiptoken=') && !part.startsWith('%24skiptoken='))
+    .join('&');
+}
+
+function deltaLink(ctx: RequestContext, type: EntityType, after: number) {
+  const token = encodeDeltaToken({ set: type.setName, after, query: definingQuery(ctx) });
+  return `${ctx.serviceRoot}/${type.setName}?$deltatoken=${token}`;
+}
+
+/** `$deltatoken=...` (and `$skiptoken=...` of a page within a delta response): nothing else goes with it. */
+function deltaRequest(rawQuery: string): RequestContext['delta'] {
+  const parts = rawQuery.split('&').filter((part) => part !== '');
+  const value = (name: string) => {
+    const part = parts.find((p) => p.startsWith(`$${name}=`) || p.startsWith(`%24${name}=`));
+    return part === undefined ? undefined : decodeURIComponent(part.slice(part.indexOf('=') + 1));
+  };
+  const text = value('deltatoken');
+  if (text === undefined) return undefined;
+  for (const part of parts) {
+    const name = decodeURIComponent(part.split('=')[0]);
+    if (name.startsWith('$') && name !== '$deltatoken' && name !== '$skiptoken') {
+      throw badRequest(
+        `A delta link carries its query in its $deltatoken: follow it as given, without ${name}`,
+        name,
+      );
+    }
+  }
+  return { token: decodeDeltaToken(text), skiptoken: value('skiptoken') };
+}
+
+/**
+ * Following a delta link: the set's records changed since the token's sequence number, in ID
+ * order and paged by ID, up to the journal's newest entry when the first page was read (the
+ * pages carry it in `$skiptoken=<sequence>.<last ID>`). A changed record that matches the query
+ * is sent as it is now; one that no longer does (deleted, filtered out, or hidden from the reader)
+ * as removed, unless the reader never had it (created since, or not theirs to see back then).
+ */
+async function getDelta(
+  ctx: RequestContext,
+  target: Extract<Target, { kind: 'collection' }>,
+  delta: NonNullable<RequestContext['delta']>,
+) {
+  const { token } = delta;
+  const type = target.type;
+  const newest = await checkReach(ctx.store, token.after);
+  let upTo = newest;
+  let afterId: string | undefined;
+  if (delta.skiptoken !== undefined) {
+    const match = /^(\d+)\.([0-9a-f-]{36})$/.exec(delta.skiptoken);
+    if (!match || Number(match[1]) < token.after || Number(match[1]) > newest) {
+      throw badRequest(`$skiptoken '${delta.skiptoken}' is not one this service issued`, '$skiptoken');
+    }
+    upTo = Number(match[1]);
+    afterId = match[2];
+  }
+  const page = pageSizeOf(ctx);
+  const range = { after: token.after, upTo };
+  const ids = await changedIds(ctx.store, type, { ...range, afterId, limit: page.size + 1 });
+  const more = ids.length > page.size;
+  if (more) ids.length = page.size;
+  const plan = planRead(type, { ...ctx.options, orderby: undefined });
+  const rows = ids.length
+    ? await selectRows(
+        ctx.store,
+        { plan, where: [sql`${sql.ref(`${plan.scope.alias}.ID`)} IN (${sql.join(ids)})`] },
+        ctx.expression,
+      )
+    : [];
+  const write = entityWriter(plan, { dialect: ctx.store.dialect, serviceRoot: ctx.serviceRoot });
+  const current = new Map(rows.map((row) => [idOf(row), write(row)]));
+  const entries = await entriesOf(ctx.store, ids, range);
+  const removedContext = contextUrl(ctx, `${type.setName}/$deletedEntity`);
+  const value: string[] = [];
+  for (const id of ids) {
+    const entity = current.get(id);
+    if (entity) {
+      value.push(entity);
+      continue;
+    }
+    const list = entries.get(id) ?? [];
+    // created since the token: the reader never had it
+    if (list.length === 0 || list[0].kind === 'created') continue;
+    const recordType = model.get(list[0].type) ?? type;
+    const exists =
+      list[list.length - 1].kind !== 'deleted' || (await visibleNow(ctx.store, undefined, recordType, id));
+    let reason: 'deleted' | 'changed' | undefined;
+    if (exists && (await visibleNow(ctx.store, ctx.access.read, recordType, id))) reason = 'changed';
+    else if (
+      await wasVisible(ctx.store, ctx.access.read, ctx.access.principal.employeeId, recordType, id, list)
+    )
+      reason = exists ? 'changed' : 'deleted';
+    if (!reason) continue;
+    const url = `${ctx.serviceRoot}/${recordType.setName}(${id})`;
+    value.push(
+      JSON.stringify({
+        '@odata.context': removedContext,
+        '@odata.removed': { reason },
+        '@odata.id': url,
+        id: url,
+        reason,
+        ID: id,
+      }),
+    );
+  }
+  const next = more
+    ? `${ctx.serviceRoot}/${type.setName}?$deltatoken=${encodeDeltaToken(token)}&$skiptoken=${upTo}.${ids[ids.length - 1]}`
+    : undefined;
+  const body = jsonObject([
+    ['@odata.context', jsonValue(contextUrl(ctx, `${type.setName}${selectFragment(plan)}/$delta`))],
+    ['value', `[${value.join(',')}]`],
+    ['@odata.nextLink', next ? jsonValue(next) : undefined],
+    ['@odata.deltaLink', next ? undefined : jsonValue(deltaLink(ctx, type, upTo))],
   ]);
   return odataJsonText(ctx.c, body, 200, page.applied ? { 'Preference-Applied': page.applied } : {});
 }
@@ -312,10 +509,6 @@ function applyContext(plan: ApplyPlan) {
     k.path.length > 1 ? `${k.path[0]}(${k.path.slice(1).join('/')})` : k.path[0],
   );
   return [...keys, ...plan.aggregates.map((a) => a.alias)].join(',');
-}
-
-function nextLink(ctx: RequestContext, token: number) {
-  return nextLinkWith(ctx, String(token));
 }
 
 function nextLinkWith(ctx: RequestContext, token: string) {

@@ -76,9 +76,17 @@ function entitySetXml(type: EntityType): string {
   return [
     `        <EntitySet Name="${type.setName}" EntityType="${qualifiedName(type.name)}">`,
     ...bindings,
+    changeTrackingXml,
     '        </EntitySet>',
   ].join('\n');
 }
+
+/** Delta links (journal/delta.ts): $filter, $select and $expand of single-valued links. */
+const changeTrackingXml = `          <Annotation Term="Capabilities.ChangeTracking">
+            <Record>
+              <PropertyValue Property="Supported" Bool="true"/>
+            </Record>
+          </Annotation>`;
 
 /** `$apply` as far as the service implements it; clients look for this to aggregate on the server. */
 const applySupportedXml = `        <Annotation Term="Aggregation.ApplySupported">
@@ -129,6 +137,9 @@ export function csdlXml(): string {
   </edmx:Reference>
   <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Aggregation.V1.xml">
     <edmx:Include Namespace="Org.OData.Aggregation.V1" Alias="Aggregation"/>
+  </edmx:Reference>
+  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Capabilities.V1.xml">
+    <edmx:Include Namespace="Org.OData.Capabilities.V1" Alias="Capabilities"/>
   </edmx:Reference>
   <edmx:DataServices>
     <Schema Namespace="${namespace}" xmlns="http://docs.oasis-open.org/odata/ns/edm">

@@ -165,6 +165,16 @@ describe('a deal’s history', () => {
     expect((await service.api(`${deal(bobs)}/History`, { as: anna.token })).status).toBe(404);
     expect((await service.api(`${deal(bobs)}/History`, { as: bob.token })).status).toBe(200);
     expect((await service.api(`/Activity(${bobs})/History`, { as: bob.token })).body.value).toHaveLength(1);
+    // through a single-valued navigation: the history of the linked record
+    const { ID: phased } = await write(
+      '/Activity_SalesOpportunity',
+      'POST',
+      { Subject: 'Phased', Phase: { ID: codes.Lead } },
+      manager.token,
+    );
+    const phase = await service.api(`${deal(phased)}/Phase/History`, { as: manager.token });
+    expect(phase.status, phase.text).toBe(200);
+    expect(phase.body.value.at(-1)).toMatchObject({ Kind: 'created', ActorID: 'system' });
     const unknown = await service.api(`${deal('3fa85f64-5717-4562-b3fc-2c963f66afa6')}/History`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NotFound');
@@ -180,6 +190,12 @@ describe('a deal’s history', () => {
     const token = await service.api(`${deal(id)}/History?$skiptoken=abc`);
     expect(token.status).toBe(400);
     expect((await service.api('/Activity_SalesOpportunity/History')).status).toBe(400);
+    expect((await service.api(`${deal(id)}/History/$count`)).status).toBe(400);
+    for (const query of ['$expand=History', '$select=History', '$filter=History/any()']) {
+      const answer = await service.api(`${deal(id)}?${query}`);
+      expect(answer.status, `${query}: ${answer.text}`).toBeGreaterThanOrEqual(400);
+      expect(answer.status, query).toBeLessThan(500);
+    }
   });
 
   it('is declared in $metadata', async () => {

@@ -420,7 +420,7 @@ async function getDelta(
   }
   const page = pageSizeOf(ctx);
   const range = { after: token.after, upTo };
-  const ids = await changedIds(ctx.store, type, { ...range, afterId, limit: page.size + 1 });
+  const ids = await changedIds(ctx.store, type, ctx.access.read, { ...range, afterId, limit: page.size + 1 });
   const more = ids.length > page.size;
   if (more) ids.length = page.size;
   const plan = planRead(type, { ...ctx.options, orderby: undefined });
@@ -442,16 +442,25 @@ async function getDelta(
       value.push(entity);
       continue;
     }
+    // no entries of its own: a part of a deal whose owner changed
     const list = entries.get(id) ?? [];
     // created since the token: the reader never had it
-    if (list.length === 0 || list[0].kind === 'created') continue;
-    const recordType = model.get(list[0].type) ?? type;
+    if (list[0]?.kind === 'created') continue;
+    const recordType = (list[0] && model.get(list[0].type)) ?? type;
     const exists =
-      list[list.length - 1].kind !== 'deleted' || (await visibleNow(ctx.store, undefined, recordType, id));
+      list.at(-1)?.kind !== 'deleted' || (await visibleNow(ctx.store, undefined, recordType, id));
     let reason: 'deleted' | 'changed' | undefined;
     if (exists && (await visibleNow(ctx.store, ctx.access.read, recordType, id))) reason = 'changed';
     else if (
-      await wasVisible(ctx.store, ctx.access.read, ctx.access.principal.employeeId, recordType, id, list)
+      await wasVisible(
+        ctx.store,
+        ctx.access.read,
+        ctx.access.principal.employeeId,
+        recordType,
+        id,
+        list,
+        range,
+      )
     )
       reason = exists ? 'changed' : 'deleted';
     if (!reason) continue;

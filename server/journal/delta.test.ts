@@ -17,7 +17,8 @@ let codes: Record<string, string>;
 const track = { Prefer: 'odata.track-changes' };
 const deals = '/Activity_SalesOpportunity';
 const deal = (id: string) => `${deals}(${id})`;
-const filterOf = (prefix: string) => `$filter=${encodeURIComponent(`startswith(Subject,'${prefix}')`)}`;
+const filterOf = (prefix: string, property = 'Subject') =>
+  `$filter=${encodeURIComponent(`startswith(${property},'${prefix}')`)}`;
 
 async function api(path: string, init: TestRequestInit = {}) {
   const answer = await service.api(path, init);
@@ -218,6 +219,35 @@ describe('delta links', () => {
     expect(byId.get(annas).Subject).toBe('D5 anna');
     expect(byId.get(coming).Subject).toBe('D5 coming');
     expect(byId.get(moving)).toEqual(removed(moving, 'changed'));
+  });
+
+  it('honours REP_SEES=own for the parts of deals: lines follow their deal into and out of sight', async () => {
+    const rep = (who: TestPerson) => ({ SalesRepresentative: { ID: who.person.employeeId } });
+    const away = await create({ Subject: 'D7 away', ...rep(anna) });
+    const toward = await create({ Subject: 'D7 toward', ...rep(bob) });
+    const bobs = await create({ Subject: 'D7 bob', ...rep(bob) });
+    const line = async (deal: string, Description: string) =>
+      (await api('/ProductLine', { method: 'POST', json: { Description, Price: 1, Activity: { ID: deal } } }))
+        .body.ID as string;
+    const awayLine = await line(away, 'D7 away line');
+    const towardLine = await line(toward, 'D7 toward line');
+    const bobsLine = await line(bobs, 'D7 bob line');
+    const first = await api(`/ProductLine?${filterOf('D7', 'Description')}&$select=Description`, {
+      as: anna.token,
+      headers: track,
+    });
+    expect(first.body.value.map((v: any) => v.Description)).toEqual(['D7 away line']);
+
+    await patch(away, rep(bob));
+    await patch(toward, rep(anna));
+    await api(`/ProductLine(${bobsLine})`, { method: 'PATCH', json: { Price: 2 } });
+    await api(`/ProductLine(${bobsLine})`, { method: 'DELETE' });
+
+    const delta = await api(first.body['@odata.deltaLink'], { as: anna.token });
+    const byId = new Map((delta.body.value as any[]).map((v) => [v.ID, v]));
+    expect([...byId.keys()].sort()).toEqual([awayLine, towardLine].sort());
+    expect(byId.get(towardLine).Description).toBe('D7 toward line');
+    expect(byId.get(awayLine)).toMatchObject({ '@odata.removed': { reason: 'changed' }, ID: awayLine });
   });
 
   it('advertises change tracking in $metadata', async () => {

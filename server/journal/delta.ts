@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import { dealColumnOf, dealTable, ownerColumn, type ReadScope } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
-import type { EntityType } from '../model/model.ts';
+import { type EntityType, model } from '../model/model.ts';
 import { badRequest, ODataError } from '../query/errors.ts';
 import { entryOf, type JournalEntry, journalReach, journalTable } from './journal.ts';
 
@@ -52,23 +52,37 @@ export async function checkReach(store: Store, after: number) {
   return newest;
 }
 
-/** IDs of the set's records with entries in (after, upTo], in ID order, after `afterId`. */
+const deal = model.get('Activity.SalesOpportunity')!;
+const ownerLink = [...deal.references.values()].find((r) => r.column === ownerColumn)!.name;
+
+/** The reference of a part of a deal (product line, involved party, time registration) to its deal. */
+const dealLinkOf = (type: EntityType) => {
+  const column = dealColumnOf(type.table);
+  return column ? [...type.references.values()].find((r) => r.column === column) : undefined;
+};
+
+/**
+ * IDs of the set's records with entries in (after, upTo], in ID order, after `afterId`. Under a
+ * read scope, the parts of deals whose owner changed too: they came into or went out of sight
+ * with their deal, without an entry of their own.
+ */
 export async function changedIds(
   store: Store,
   type: EntityType,
+  scope: ReadScope | undefined,
   range: { after: number; upTo: number; afterId?: string; limit: number },
 ): Promise<string[]> {
-  let query = store.db
-    .selectFrom(journalTable)
-    .select('RecordID')
-    .distinct()
-    .where('Sequence', '>', range.after)
-    .where('Sequence', '<=', range.upTo)
-    .where('TypeName', 'in', type.typeNames)
-    .orderBy('RecordID')
-    .limit(range.limit);
-  if (range.afterId !== undefined) query = query.where('RecordID', '>', range.afterId);
-  return (await query.execute()).map((row) => (row as { RecordID: string }).RecordID);
+  const inRange = sql`${sql.ref('Sequence')} > ${range.after} AND ${sql.ref('Sequence')} <= ${range.upTo}`;
+  const own = sql`SELECT ${sql.ref('RecordID')} AS ${sql.id('id')} FROM ${sql.table(journalTable)} WHERE ${inRange} AND ${sql.ref('TypeName')} IN (${sql.join(type.typeNames)})`;
+  const link = scope?.rows(type.table, 'v', 'test') ? dealLinkOf(type) : undefined;
+  const parts = link
+    ? sql` UNION SELECT ${sql.ref('p.ID')} AS ${sql.id('id')} FROM ${sql.table(type.table)} AS ${sql.id('p')} WHERE ${sql.ref(`p.${link.column}`)} IN (SELECT ${sql.ref('RecordID')} FROM ${sql.table(journalTable)} WHERE ${inRange} AND ${sql.ref('TypeName')} IN (${sql.join(deal.typeNames)}) AND ${sql.ref('Changes')} LIKE ${`%"${ownerLink}":%`})`
+    : sql``;
+  const after = range.afterId === undefined ? sql`` : sql` WHERE ${sql.ref('c.id')} > ${range.afterId}`;
+  const statement = sql<{
+    id: string;
+  }>`SELECT DISTINCT ${sql.ref('c.id')} AS ${sql.id('id')} FROM (${own}${parts}) AS ${sql.id('c')}${after} ORDER BY ${sql.ref('c.id')} LIMIT ${range.limit}`;
+  return (await statement.execute(store.db)).rows.map((row) => row.id);
 }
 
 /** What happened to each record in (after, upTo], oldest entry first. */
@@ -107,8 +121,7 @@ function valueBefore(entries: JournalEntry[], name: string): { known: boolean; v
 /**
  * Whether the reader could see the record when the token was issued, for a record it does not
  * get now. Without a read scope every record. Under REP_SEES=own a deal was visible when its
- * owner then was nobody or the reader; a part of a deal when its deal then is visible now (a
- * part's entries do not say who owned its deal back then).
+ * owner then was nobody or the reader; a part of a deal when its deal then was.
  */
 export async function wasVisible(
   store: Store,
@@ -117,23 +130,23 @@ export async function wasVisible(
   type: EntityType,
   id: string,
   entries: JournalEntry[],
+  range: { after: number; upTo: number },
 ): Promise<boolean> {
   if (!scope?.rows(type.table, 'v', 'test')) return true;
-  if (type.table === dealTable) {
-    const ownerName = [...type.references.values()].find((r) => r.column === ownerColumn)?.name;
-    let owner = ownerName ? valueBefore(entries, ownerName) : { known: false, value: undefined };
+  const dealWasVisible = async (dealId: string, dealEntries: JournalEntry[]) => {
+    let owner = valueBefore(dealEntries, ownerLink);
     if (!owner.known) {
       const row = await store.db
         .selectFrom(dealTable)
         .select(sql.ref(ownerColumn).as('owner'))
-        .where('ID', '=', id)
+        .where('ID', '=', dealId)
         .executeTakeFirst();
       owner = { known: true, value: (row as { owner?: string | null } | undefined)?.owner ?? null };
     }
     return owner.value === null || owner.value === employeeId;
-  }
-  const dealColumn = dealColumnOf(type.table);
-  const dealLink = [...type.references.values()].find((r) => r.column === dealColumn);
+  };
+  if (type.table === dealTable) return dealWasVisible(id, entries);
+  const dealLink = dealLinkOf(type);
   if (!dealLink) return true;
   let deal = valueBefore(entries, dealLink.name);
   if (!deal.known) {
@@ -145,9 +158,8 @@ export async function wasVisible(
     deal = { known: true, value: (row as { deal?: string | null } | undefined)?.deal ?? null };
   }
   if (deal.value === null) return !dealLink.required;
-  const visible = scope.rows(dealTable, 'v', 'test')!;
-  const statement = sql`SELECT 1 AS ${sql.id('one')} FROM ${sql.table(dealTable)} AS ${sql.id('v')} WHERE ${sql.ref('v.ID')} = ${deal.value} AND ${visible}`;
-  return (await statement.execute(store.db)).rows.length > 0;
+  const dealId = String(deal.value);
+  return dealWasVisible(dealId, (await entriesOf(store, [dealId], range)).get(dealId) ?? []);
 }
 
 /** Whether the record exists now and the reader may see it (whatever the filter says). */

@@ -45,15 +45,65 @@ type Holder =
 const opportunity = model.get('Activity.SalesOpportunity')!;
 
 /**
- * The lookups an entry's judgement needs, shared by all readers of one batch of entries: the
- * current values of records, and the last values of records deleted since.
+ * The lookups an entry's judgement needs, shared by all readers of one batch of entries (one
+ * judge a batch): the current values of records, and the last values of records deleted since.
  */
 export class EntryJudge {
   private current = new Map<string, Promise<Found>>();
   private deletedValues = new Map<string, Promise<Record<string, [unknown, unknown]> | undefined>>();
   private holders = new Map<number, Promise<{ before?: Holder; after?: Holder } | undefined>>();
 
+  private prefetched = false;
+
   constructor(private store: Store) {}
+
+  /**
+   * Loads the current values a batch's judgement needs in a few queries rather than one a record:
+   * the owners of updated deals and of the deals that parts name, and the deals of updated parts.
+   */
+  async prefetch(entries: JournalEntry[]) {
+    if (this.prefetched) return;
+    this.prefetched = true;
+    const wanted = new Map<string, { table: string; column: string; ids: Set<string> }>();
+    const want = (table: string, column: string, id: unknown) => {
+      if (typeof id !== 'string') return;
+      const key = `${table}\u0000${column}`;
+      const entry = wanted.get(key) ?? { table, column, ids: new Set<string>() };
+      wanted.set(key, entry);
+      entry.ids.add(id);
+    };
+    for (const entry of entries) {
+      const type = model.get(entry.type);
+      if (!type || entry.kind !== 'updated') continue;
+      if (isDeal(type)) {
+        const link = referenceNamed(type, ownerColumn);
+        if (link && !entry.changes[link]) want(dealTable, ownerColumn, entry.id);
+        continue;
+      }
+      const dealColumn = dealColumnOf(type.table);
+      const link = dealColumn && referenceNamed(type, dealColumn);
+      if (!dealColumn || !link) continue;
+      const change = entry.changes[link];
+      if (change) for (const dealId of change) want(dealTable, ownerColumn, dealId);
+      else want(type.table, dealColumn, entry.id);
+    }
+    for (const { table, column, ids } of wanted.values()) {
+      const list = [...ids].filter((id) => !this.current.has(`${table}\u0000${column}\u0000${id}`));
+      for (let i = 0; i < list.length; i += 500) {
+        const chunk = list.slice(i, i + 500);
+        const rows = (await this.store.db
+          .selectFrom(table)
+          .select(['ID', column])
+          .where('ID', 'in', chunk)
+          .execute()) as Record<string, unknown>[];
+        const found = new Map(rows.map((row) => [row.ID as string, row[column]]));
+        for (const id of chunk) {
+          const value = found.has(id) ? found.get(id) : missing;
+          this.current.set(`${table}\u0000${column}\u0000${id}`, Promise.resolve(value));
+        }
+      }
+    }
+  }
 
   private currentValue(table: string, column: string, id: string): Promise<Found> {
     const key = `${table}\u0000${column}\u0000${id}`;
@@ -182,6 +232,7 @@ export class StreamReader {
     const scope = this.scope;
     if (!scope) return entries;
     const seen: StreamEntry[] = [];
+    await judge.prefetch(entries);
     for (const entry of entries) {
       const type = model.get(entry.type);
       if (type && !scope.rows(type.table, 'v', 'test')) {

@@ -240,23 +240,28 @@ export class ChangeFeed {
     subscriber.send(`retry: ${this.settings.retryMs}\n\n`);
     if (reset) subscriber.send(`id: ${reach.newest}\nevent: reset\ndata: ${reach.newest}\n\n`);
     this.subscribers.add(subscriber);
+    if (!this.started) this.started = this.start();
+    const starting = this.started;
     try {
-      if (!this.started) this.started = this.start();
-      await this.started;
-      void this.catchUp(subscriber).catch((error) => {
-        this.report(error);
-        subscriber.drop();
-      });
+      await starting;
     } catch (error) {
+      // (the database is unreachable): the next stream tries again
+      if (this.started === starting) {
+        this.started = undefined;
+        this.stopSources();
+      }
       subscriber.drop();
       throw error;
     }
+    void this.catchUp(subscriber).catch((error) => {
+      this.report(error);
+      subscriber.drop();
+    });
     return subscriber;
   }
 
   /** Reads the journal for a subscriber behind the feed until it reaches it, then goes live. */
   private async catchUp(subscriber: Subscriber) {
-    const judge = new EntryJudge(this.store);
     while (!subscriber.closed) {
       // synchronous from this check to going live: no batch of the feed can slip between
       if (subscriber.cursor >= this.last) {
@@ -272,7 +277,7 @@ export class ChangeFeed {
         subscriber.cursor = Math.max(subscriber.cursor, this.last);
         continue;
       }
-      await subscriber.deliver(entries, judge);
+      await subscriber.deliver(entries, new EntryJudge(this.store));
     }
   }
 

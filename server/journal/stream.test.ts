@@ -175,6 +175,24 @@ describe('access (REP_SEES=own)', () => {
     expect(JSON.parse(bobsRemoved.data).changes).toEqual({});
   });
 
+  it("sends the parts of a rep's own deals, and parts of no deal", async () => {
+    const annas = await open(anna.token);
+    const deal = await createDeal({ Subject: 'Anna with a line', ...owner(anna) }, manager.token);
+    const line = await service.api('/ProductLine', {
+      method: 'POST',
+      json: { Description: 'Line of Anna', Price: 5, Activity: { ID: deal } },
+    });
+    const loose = await service.api('/TimeRegistration', {
+      method: 'POST',
+      json: { Date: '2026-05-04', Hours: 1 },
+    });
+    expect([line.status, loose.status]).toEqual([201, 201]);
+    await annas.change((e) => e.id === loose.body.ID, 2000);
+    const seen = annas.changes.map((e) => e.id);
+    expect(seen).toContain(deal);
+    expect(seen).toContain(line.body.ID);
+  });
+
   it('ends a stream whose person is deactivated or changes role; it cannot reopen without access', async () => {
     // people need an active admin left to manage them
     await addTestPerson(service, 'admin', 'Ada Stream');

@@ -68,6 +68,17 @@ describe('describeChange', () => {
         eur,
       ),
     ).toEqual({ title: 'Lost: Price too high', details: ['to Acme Rivals'], tone: 'lost' });
+    expect(
+      describeChange(
+        entry('updated', [
+          c('Phase', 'lost', 'proposal'),
+          c('LostReason', 'price', null),
+          c('Probability', 0, 40),
+        ]),
+        names,
+        eur,
+      ),
+    ).toEqual({ title: 'Reopened: Lost → Proposal', details: ['probability 0% → 40%'], tone: 'neutral' });
   });
 
   it('reads an amount change in the deal’s currency, and a create with its phase and amount', () => {

@@ -175,7 +175,13 @@ export function describeChange(
         (c) => !(['LostReason', 'LostToCompetitor'].includes(c.Property) && !present(c.New)),
       );
       const toName = to?.Name ?? 'another phase';
-      title = from ? `${from} → ${toName}` : present(move.New) ? `Moved to ${toName}` : 'Phase removed';
+      const was = typeof move.Old === 'string' ? names.get(move.Old) : undefined;
+      const reopened = was?.IsWon || was?.IsLost ? 'Reopened: ' : '';
+      title = from
+        ? `${reopened}${from} → ${toName}`
+        : present(move.New)
+          ? `Moved to ${toName}`
+          : 'Phase removed';
     }
   }
 

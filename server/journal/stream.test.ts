@@ -60,6 +60,39 @@ describe('the change stream', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('opens for the session cookie of the dashboard from any origin (a GET), and answers CORS preflights', async () => {
+    const password = 'stream-cookie-password-1';
+    const { person } = await addTestPerson(service, 'manager', 'Cleo Cookie', password);
+    const signIn = await fetch(`${service.server.origin}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: service.server.origin },
+      body: JSON.stringify({ email: person.email, password }),
+    });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('dealdeck_session='))!
+      .split(';')[0];
+    const stream = await EventStreamClient.open(changesUrl(), {
+      Cookie: cookie,
+      Origin: 'https://elsewhere.example',
+    });
+    streams.push(stream);
+    expect(stream.response.status).toBe(200);
+    const id = await createDeal({ Subject: 'Seen through a cookie' });
+    await stream.change((e) => e.id === id, 1000);
+    const preflight = await fetch(changesUrl(), {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://elsewhere.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization,last-event-id',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('shows a write through the API within 1 s, from now on without replay', async () => {
     await createDeal({ Subject: 'Before the stream' });
     const stream = await open();

@@ -1,7 +1,8 @@
 // A deal's history: `<Set>(<id>)/History` on our own service, the change journal's entries newest
 // first, paged by the server (@odata.nextLink). Where the service has no History (the hosted
 // CRM answers 400, 404, 405 or 501 there) the fetcher answers null and the drawer shows no
-// history section: absence of the feature is not an error.
+// history section: absence of the feature is not an error. So does an answer whose entries are
+// not Dealdeck.Change ones.
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { sets } from '../../api/entities';
 import { entityPath, odata, type Page } from '../../api/odata-client';
@@ -26,6 +27,13 @@ export interface Change {
   Changes: PropertyChange[];
 }
 
+const isChange = (entry: unknown): entry is Change =>
+  typeof entry === 'object' &&
+  entry !== null &&
+  typeof (entry as Change).Sequence === 'number' &&
+  typeof (entry as Change).At === 'string' &&
+  Array.isArray((entry as Change).Changes);
+
 const withoutHistory = new Set([400, 404, 405, 501]);
 
 /**
@@ -34,7 +42,13 @@ const withoutHistory = new Set([400, 404, 405, 501]);
  */
 export async function fetchHistoryPage(id: string, next: string, signal?: AbortSignal) {
   try {
-    return await odata.list<Change>(`${entityPath(sets.SalesOpportunity, id)}/History${next}`, {}, signal);
+    const page = await odata.list<Change>(
+      `${entityPath(sets.SalesOpportunity, id)}/History${next}`,
+      {},
+      signal,
+    );
+    // A service with some other `History` (not Dealdeck.Change entries) has no history for us.
+    return page.value.every(isChange) ? page : null;
   } catch (error) {
     if (error instanceof ODataRequestError && withoutHistory.has(error.status)) return null;
     throw error;

@@ -147,6 +147,15 @@ describe('DealHistory', () => {
     },
   );
 
+  it('shows no section where the service’s History is something else', async () => {
+    const { requests } = fakeService({
+      [`GET ${historyPath}`]: () => ({ body: { value: [{ ID: 'x', Description: 'Called the customer' }] } }),
+    });
+    const { container } = renderWithClient(<DealHistory opportunity={opportunity} />);
+    await expect.poll(() => requests.length).toBe(1);
+    await expect.poll(() => container.innerHTML).toBe('');
+  });
+
   it('offers a retry when the history cannot be read', async () => {
     let fail = true;
     fakeService({

@@ -14,7 +14,8 @@ import { EventStreamClient } from './stream-test-client.ts';
 const service = withTestService({
   demoData: false,
   auth: { repSees: 'own' },
-  changeStream: { heartbeatMs: 150, recheckMs: 150 },
+  // small pages: a replay of the slow client's 96 entries of 100 KB takes several
+  changeStream: { heartbeatMs: 150, recheckMs: 150, pageSize: 20 },
 });
 
 const streams: EventStreamClient[] = [];

@@ -63,6 +63,10 @@ export class Subscriber {
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private wakeReader: (() => void) | undefined;
+  private drainWaiters: (() => void)[] = [];
+  /** chunks the connection has taken, and how many it had at the last heartbeat */
+  private taken = 0;
+  private takenAtHeartbeat = 0;
   readonly stream: ReadableStream<Uint8Array>;
   private controller!: ReadableStreamDefaultController<Uint8Array>;
 
@@ -97,6 +101,36 @@ export class Subscriber {
     this.queue = [];
     this.queuedBytes = 0;
     this.controller.enqueue(chunk);
+    this.taken++;
+    this.settleDrained();
+  }
+
+  private settleDrained() {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Settles once the connection has taken everything queued (it asks for more only after the
+   * last chunk was written out): a replay waits for it between pages, so that a long replay
+   * goes at the client's pace instead of filling the buffer.
+   */
+  drained(): Promise<void> {
+    if (this.queue.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /**
+   * At a heartbeat: a comment to an idle stream; a stream over the limits whose client took
+   * nothing since the last heartbeat is dropped (one that reads, however slowly, is not).
+   */
+  heartbeat() {
+    const stuck = this.taken === this.takenAtHeartbeat;
+    this.takenAtHeartbeat = this.taken;
+    if (this.full) {
+      if (stuck) this.drop();
+    } else if (this.queue.length === 0) this.send(': keep-alive\n\n');
   }
 
   get buffered() {
@@ -169,6 +203,7 @@ export class Subscriber {
     this.closed = true;
     this.onClose(this, dropped);
     this.onClosed?.();
+    this.settleDrained();
     const wake = this.wakeReader;
     this.wakeReader = undefined;
     wake?.();
@@ -268,6 +303,8 @@ export class ChangeFeed {
         subscriber.live = true;
         return;
       }
+      await subscriber.drained();
+      if (subscriber.cursor >= this.last) continue;
       const entries = await readJournal(this.store, {
         after: subscriber.cursor,
         limit: this.settings.pageSize,
@@ -291,11 +328,7 @@ export class ChangeFeed {
 
   private async start() {
     this.heartbeatTimer = setInterval(() => {
-      // only to an idle stream; one whose client stopped reading with its buffer full is dropped
-      for (const subscriber of this.subscribers) {
-        if (subscriber.full) subscriber.drop();
-        else if (subscriber.buffered.events === 0) subscriber.send(': keep-alive\n\n');
-      }
+      for (const subscriber of this.subscribers) subscriber.heartbeat();
     }, this.settings.heartbeatMs);
     this.heartbeatTimer.unref();
     if (this.options.listenUrl) {

@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { queryKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
 import { renderWithClient } from '../../test/render-with-client';
 import type { Change } from '../api/history-query';
@@ -128,6 +129,15 @@ describe('DealHistory', () => {
     expect(pages.map((r) => r.url.search)).toEqual(['', '?$skiptoken=1']);
     // the first entry of the new page takes the focus, the button being gone
     expect(screen.getAllByRole('listitem')[1]).toHaveFocus();
+  });
+
+  it('reads the history again whenever the opportunity is refreshed (a save, a move on the board)', async () => {
+    const { requests } = serve([[change('updated', [['EstimatedAmount', 1, 2]])]]);
+    const { client } = renderWithClient(<DealHistory opportunity={opportunity} />);
+    await screen.findAllByRole('listitem');
+    // what the board's move and the drawer's save invalidate
+    await client.invalidateQueries({ queryKey: queryKeys.opportunity(id) });
+    expect(requests.filter((r) => r.url.pathname.endsWith('/History'))).toHaveLength(2);
   });
 
   it.each([404, 400, 501])(

@@ -139,7 +139,11 @@ test('a move of a record someone else changed is refused (412), refetched and ex
   createOpportunity,
 }) => {
   const opportunity = await createOpportunity('Lead');
+  // A service without the change stream (like the hosted CRM): the board learns of the change
+  // only at its next refetch, 30 s later. (With the stream see live-board.spec.ts.)
+  await page.route('**/v1/changes', (route) => route.fulfill({ status: 404 }));
   await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await expect(page.getByText('Updates every 30 s')).toBeVisible();
   await api.patch('Activity_SalesOpportunity', opportunity.ID, { EstimatedAmount: 99_000 });
   const refused = page.waitForResponse(
     (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),

@@ -11,6 +11,8 @@ import type { Person } from '../api/person';
 import { capabilitiesQuery } from '../api/service-capabilities';
 import { useSession } from '../api/session-query';
 import { Board } from '../board/components/Board';
+import { LiveStatus } from '../board/components/LiveStatus';
+import { LiveUpdates } from '../board/components/LiveUpdates';
 import { PipelineSwitcher } from '../board/components/PipelineSwitcher';
 import { useSelectedPipeline } from '../board/hooks/use-selected-pipeline';
 import { FilterBar } from '../filters/components/FilterBar';
@@ -85,7 +87,13 @@ export function App() {
       </>
     );
   }
-  return <SignedInApp person={session?.person ?? null} />;
+  return (
+    <>
+      {/* the board's live updates: one change stream (or poll) for the whole app */}
+      <LiveUpdates />
+      <SignedInApp person={session?.person ?? null} />
+    </>
+  );
 }
 
 /** The app once someone is signed in, or on another service (then `person` is null). */
@@ -236,7 +244,8 @@ function BoardScreen() {
     <>
       <h1 className="sr-only">Pipeline board{selected ? `: ${selected.Name}` : ''}</h1>
       <FilterBar pipelineId={selected?.ID} />
-      <div className="min-h-0 flex-1 pt-3">
+      <div className="relative min-h-0 flex-1 pt-3">
+        <LiveStatus className="absolute top-0 right-4" />
         <WithPipeline>
           {(selected) => (
             <Board

@@ -28,6 +28,7 @@ import { showToast } from '../../ui/toast-store';
 import type { BoardCard, ColumnPage } from '../api/board-card';
 import { columnQuery } from '../api/column-query';
 import { useColumnTotals } from '../api/column-totals-query';
+import { draggingCard } from '../api/dragging-card';
 import { movedCard } from '../api/move-in-cache';
 import { type MoveVariables, useMoveOpportunity } from '../api/use-move-opportunity';
 import { noPendingIds, usePendingMoves } from '../api/use-pending-moves';
@@ -152,6 +153,8 @@ export function Board({
 
   const onDragStart = ({ active, activatorEvent }: DragStartEvent) => {
     setActive((active.data.current as DragData).card ?? null);
+    // The live updates hold back changes to this card until the drop (see live-feed).
+    draggingCard.set(String(active.id));
     // A pointer or touch drag does not need the focus the press gave the card, and a drop that
     // removes a focused article makes the browser fix the focus up in the middle of the drop's
     // commit (about 3 ms here). A keyboard drag keeps it: dnd-kit's keyboard sensor needs it.
@@ -179,6 +182,7 @@ export function Board({
   };
 
   const reset = () => {
+    draggingCard.set(null);
     setActive(null);
     setIndicator(null);
     setOverPhaseId(null);

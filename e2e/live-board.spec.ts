@@ -1,0 +1,123 @@
+// The live board: what one person does shows on another's board within a second, through
+// Dealdeck's change stream (GET /v1/changes).
+import type { Browser, Page } from '@playwright/test';
+import { card, column, dragTo, expect, openBoardFor, test, totals } from './support/fixtures';
+import { storageStateOf } from './support/people';
+
+/** A second person's board (a rep's), in a browser context of its own. */
+async function repBoard(
+  browser: Browser,
+  pipelineId: string,
+  search: string,
+  subject = search,
+): Promise<Page> {
+  const context = await browser.newContext({ storageState: storageStateOf('repA') });
+  const page = await context.newPage();
+  await openBoardFor(page, pipelineId, search, subject);
+  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+  return page;
+}
+
+test('a drag on one board shows on another within a second', async ({
+  page,
+  browser,
+  board,
+  createOpportunity,
+}) => {
+  const opportunity = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+  const other = await repBoard(browser, board.pipelineId, opportunity.Subject);
+  await expect(totals(other, 'Lead')).toContainText('1 opportunities');
+
+  const saved = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
+  );
+  await dragTo(page, card(page, opportunity.Subject), column(page, 'Qualified'));
+  expect((await saved).status()).toBe(200);
+
+  await expect(card(column(other, 'Qualified'), opportunity.Subject)).toBeVisible({ timeout: 1000 });
+  await expect(card(column(other, 'Lead'), opportunity.Subject)).toHaveCount(0);
+  await expect(totals(other, 'Qualified')).toContainText('1 opportunities', { timeout: 1000 });
+  await expect(totals(other, 'Lead')).toContainText('0 opportunities');
+  // the board that made the move shows it once, where it was dropped
+  await expect(card(page, opportunity.Subject)).toHaveCount(1);
+  await expect(card(column(page, 'Qualified'), opportunity.Subject)).toBeVisible();
+  await other.screenshot({ path: 'test-results/screenshots/live-board-after-drag.png' });
+  await other.context().close();
+});
+
+test('writes through the API show on the board: an edit, a move, a new deal, a deletion', async ({
+  page,
+  api,
+  board,
+  createOpportunity,
+}) => {
+  const opportunity = await createOpportunity('Lead');
+  // the search matches the new deal below too
+  const search = opportunity.Subject;
+  await openBoardFor(page, board.pipelineId, search, opportunity.Subject);
+  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+
+  await api.patch('Activity_SalesOpportunity', opportunity.ID, { EstimatedAmount: 34_000 });
+  await expect(card(page, opportunity.Subject)).toContainText('34,000', { timeout: 1000 });
+  await expect(totals(page, 'Lead')).toContainText('€34,000', { timeout: 1000 });
+
+  await api.patch('Activity_SalesOpportunity', opportunity.ID, {
+    Phase: { ID: board.phase('Qualified').ID },
+  });
+  await expect(card(column(page, 'Qualified'), opportunity.Subject)).toBeVisible({ timeout: 1000 });
+  await expect(card(column(page, 'Lead'), opportunity.Subject)).toHaveCount(0);
+
+  const added = await api.create<{ ID: string; Subject: string }>('Activity_SalesOpportunity', {
+    Subject: `${search} (second)`,
+    EstimatedAmount: 5_000,
+    Currency: 'EUR',
+    Phase: { ID: board.phase('Lead').ID },
+    Pipeline: { ID: board.pipelineId },
+  });
+  await expect(card(column(page, 'Lead'), added.Subject)).toBeVisible({ timeout: 1000 });
+
+  await api.request('DELETE', `Activity_SalesOpportunity(${added.ID})`);
+  await expect(card(page, added.Subject)).toHaveCount(0, { timeout: 1000 });
+});
+
+test('a change to the card being dragged waits for the drop, which is then refused (412) and explained', async ({
+  page,
+  api,
+  board,
+  createOpportunity,
+}) => {
+  const opportunity = await createOpportunity('Lead');
+  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+  const source = card(column(page, 'Lead'), opportunity.Subject);
+  const target = column(page, 'Qualified');
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 30, { steps: 12 });
+  await expect(target).toHaveClass(/ring-indigo-400/);
+
+  // someone moves it to Proposal meanwhile: the card stays under the pointer
+  await api.patch('Activity_SalesOpportunity', opportunity.ID, {
+    EstimatedAmount: 99_000,
+    Phase: { ID: board.phase('Proposal').ID },
+  });
+  await page.waitForTimeout(1000);
+  await expect(card(column(page, board.phase('Proposal').Name), opportunity.Subject)).toHaveCount(0);
+  await expect(source).toBeAttached();
+
+  const refused = page.waitForResponse(
+    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
+  );
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 20, { steps: 2 });
+  await page.mouse.up();
+  expect((await refused).status()).toBe(412);
+  await expect(page.getByRole('alert')).toContainText('Someone else changed');
+  const theirs = card(column(page, board.phase('Proposal').Name), opportunity.Subject);
+  await expect(theirs).toContainText('€99,000');
+  await expect(card(page, opportunity.Subject)).toHaveCount(1);
+});

@@ -100,6 +100,14 @@ describe('applyChange', () => {
     expect(sums()).toBe(totals);
   });
 
+  it('does not move a card back when the cache is past the entry (an own later move, heard late)', () => {
+    const { client, ids } = setup();
+    const late = entry('c', 'updated', { Phase: [other, lead] });
+    expect(applyChange(client, late).refresh).toBe(true);
+    expect(ids(won)).toEqual(['c', 'd']);
+    expect(ids(lead)).toEqual(['a', 'b']);
+  });
+
   it('edits a card in place, keeping the other cards the objects they were', () => {
     const { client, cardIn, sums } = setup();
     const b = cardIn(lead, 'b');

@@ -98,10 +98,19 @@ function applyDealChange(queryClient: QueryClient, entry: ChangeEntry): ApplyRes
     return { refresh: false };
   }
   const patch = cardPatch(entry);
+  const oldPhase = entry.changes?.Phase?.[0];
+  let outOfStep = false;
   for (const { key, card } of holders) {
     const pipelineId = pipelineOf(key);
     const phaseId = phaseOf(key);
     const filter = filterOf(key);
+    // Neither where the move started nor where it ended: the cache is past this entry (the
+    // board's own later move, heard back late). Moving the card back would be wrong; a refetch
+    // settles it.
+    if (newPhase !== undefined && phaseId !== oldPhase && phaseId !== newPhase) {
+      outOfStep = true;
+      continue;
+    }
     const moved = patchedCard(card, patch);
     const leavesPipeline = newPipeline !== undefined && newPipeline !== pipelineId;
     const toPhase = newPhase === undefined ? phaseId : newPhase;
@@ -129,7 +138,7 @@ function applyDealChange(queryClient: QueryClient, entry: ChangeEntry): ApplyRes
   }
   // A card no loaded column holds may have come into view: into a phase, or into this pipeline.
   if (holders.length === 0 && newPhase) reloadPhase(queryClient, newPhase);
-  return { refresh: namedLinks.some((link) => Object.hasOwn(entry.changes ?? {}, link)) };
+  return { refresh: outOfStep || namedLinks.some((link) => Object.hasOwn(entry.changes ?? {}, link)) };
 }
 
 /** Applies one entry of the change stream to the cache. */

@@ -57,8 +57,10 @@ export function createChangeApplier(
   const refreshSoon = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      if (boardIsQuiet(queryClient)) void queryClient.invalidateQueries({ queryKey: boardsKey });
-      else refreshSoon();
+      if (!boardIsQuiet(queryClient)) return refreshSoon();
+      void queryClient.invalidateQueries({ queryKey: boardsKey });
+      // The forecast sums the same deals.
+      void queryClient.invalidateQueries({ queryKey: [...queryKeys.all, 'forecast'] });
     }, refreshDelayMs);
   };
 

@@ -93,9 +93,9 @@ describe('the change stream on two instances', () => {
     expect(b.changes.subscriberCount).toBe(3);
   });
 
-  it.runIf(testingPostgres())(
-    'LISTENs again after losing its connection, and reads what it missed',
-    async () => {
+  // PostgreSQL only: SQLite has no LISTEN connection to lose
+  if (testingPostgres()) {
+    it('LISTENs again after losing its connection, and reads what it missed', async () => {
       const stream = await open(b);
       const reconnects = b.changes.stats.reconnects;
       b.changes.breakListenConnection();
@@ -105,24 +105,26 @@ describe('the change stream on two instances', () => {
       await expect.poll(() => b.changes.stats.reconnects, { timeout: 3000 }).toBe(reconnects + 1);
       const after = await createDeal(a, 'After B reconnected');
       await stream.change((e) => e.id === after, 1000);
-    },
-  );
+    });
+  }
 
   it('stops reading when nobody is subscribed', async () => {
     const stream = await open(b);
     stream.close();
     await expect.poll(() => b.changes.subscriberCount, { timeout: 2000 }).toBe(0);
+    // no poll timer and no LISTEN connection left to wake a read
+    await expect.poll(() => b.changes.watching, { timeout: 2000 }).toBe(false);
     const before = journalReadsOfB;
     await createDeal(a, 'Nobody listens');
+    // a write on B itself nudges the feed: with nobody subscribed, it reads nothing
     await createDeal(b, 'Nobody listens either');
-    // a poll period or two: nothing reads the journal
-    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(journalReadsOfB).toBe(before);
+    expect(b.changes.watching).toBe(false);
   });
 });
 
 describe('closing a server with open streams', () => {
-  it('ends them, also one whose client reads nothing, without waiting long', async () => {
+  it('ends them, also one whose client reads nothing, and closes its connection', async () => {
     const third = await startServer({ databaseUrl: database.url, demoData: false, apiToken });
     const reading = await open(third);
     const idle = net.connect(Number(new URL(third.origin).port), '127.0.0.1');
@@ -130,10 +132,13 @@ describe('closing a server with open streams', () => {
     idle.write(`GET ${changesPath} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${apiToken}\r\n\r\n`);
     idle.pause();
     await expect.poll(() => third.changes.subscriberCount, { timeout: 2000 }).toBe(2);
-    const started = performance.now();
+    const idleClosed = new Promise((resolve) => idle.once('close', resolve));
     await third.close();
-    expect(performance.now() - started).toBeLessThan(3000);
     await reading.until((s) => s.ended, 2000, 'the end');
+    // the server ended the connection that read nothing, rather than waiting for its time-out:
+    // reading what it was sent, the client comes to the server's end of it
+    idle.resume();
+    await idleClosed;
     idle.destroy();
   });
 });

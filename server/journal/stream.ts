@@ -248,6 +248,11 @@ export class ChangeFeed {
     return this.subscribers.size;
   }
 
+  /** Whether the feed watches the journal (a poll timer or a LISTEN connection): only while subscribed. */
+  get watching() {
+    return this.pollTimer !== undefined || this.listener !== undefined;
+  }
+
   /** Where a stream that names no starting point starts: the newest entry. */
   async newest() {
     return (await journalReach(this.store)).newest;

@@ -1,5 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { authKeys } from '../../api/query-keys';
 import { saveSettings } from '../../lib/settings-store';
 import { fakeService } from '../../test/fake-service';
 import { renderWithClient } from '../../test/render-with-client';
@@ -49,7 +50,9 @@ describe('LiveUpdates', () => {
     const { requests } = fakeService({ 'GET /auth/session': () => ({ status: 401, body: {} }) });
     const view = renderWithClient(<LiveUpdates />);
     await waitFor(() => expect(requests.length).toBeGreaterThan(0));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // the 401 is in: the session query has settled as signed out
+    await waitFor(() => expect(view.client.getQueryState(authKeys.session())?.status).toBe('success'));
+    expect(view.client.getQueryData(authKeys.session())).toBeNull();
     expect(FakeEventSource.opened).toEqual([]);
     view.unmount();
   });

@@ -404,11 +404,7 @@ function DrawerContent({
         </div>
       ) : (
         <div className="flex items-center gap-2 border-t border-slate-200 bg-slate-50 px-6 py-3">
-          <Button
-            variant="ghost"
-            className="text-rose-700 hover:bg-rose-50 hover:text-rose-800"
-            onClick={() => setConfirmDelete(true)}
-          >
+          <Button variant="ghostDanger" onClick={() => setConfirmDelete(true)}>
             <TrashIcon width={14} height={14} /> Delete
           </Button>
           <div className="flex-1" />

@@ -67,7 +67,13 @@ export function KpiTiles({ forecast }: { forecast: Forecast }) {
       <Tile
         label="Top rep, weighted"
         value={top ? money(top.weighted) : '–'}
-        detail={top ? `${top.label} · ${deals(top.count)}` : 'No open deals'}
+        detail={
+          top
+            ? `${top.label} · ${deals(top.count)}`
+            : open.count > 0
+              ? `No rep has open deals; ${deals(open.count)} unassigned`
+              : 'No open deals'
+        }
       />
     </dl>
   );

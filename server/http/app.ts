@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Store } from '../db/database.ts';
 import { ChangeFeed } from '../journal/stream.ts';
+import { movementHandler, movementPath } from '../journal/movement-route.ts';
 import { changesHandler, changesPath } from '../journal/stream-route.ts';
 import { authRoutes } from '../people/auth-routes.ts';
 import type { AuthSettings } from '../people/auth-settings.ts';
@@ -116,6 +117,7 @@ export function createApp(options: AppOptions) {
   };
   app.use(`${apiBasePath}/*`, authenticate);
   app.use(changesPath, authenticate);
+  app.use(movementPath, authenticate);
   app.use(`${apiBasePath}/*`, async (c, next) => {
     await next();
     // a write of this instance: the change stream reads the journal now (SQLite; PostgreSQL is notified)
@@ -152,6 +154,7 @@ export function createApp(options: AppOptions) {
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
   app.get(changesPath, changesHandler(store, changes, auth));
+  app.get(movementPath, movementHandler(store, auth));
   app.all('/v1/*', (c) =>
     errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),
   );

@@ -255,6 +255,11 @@ export class StreamReader {
     return seen;
   }
 
+  /** Whether the reader sees a deal with this owner (null: unassigned), as reads would. */
+  seesDealOf(owner: string | null) {
+    return this.sees({ on: 'deal', owner });
+  }
+
   private sees(holder: Holder): Promise<boolean> {
     if (holder.on === 'unknown') return Promise.resolve(false);
     const key = holder.on === 'deal' ? `deal\u0000${holder.owner ?? ''}` : `none\u0000${holder.table}`;

@@ -2,6 +2,7 @@
 import { isRole } from './access/principal.ts';
 import { defaultDatabaseUrl } from './db/database.ts';
 import { type AuthSettings, defaultAuthSettings, type OidcSettings } from './people/auth-settings.ts';
+import { readUpstreamSettings, type UpstreamSettings } from './upstream/upstream-settings.ts';
 
 export interface Config {
   port: number;
@@ -13,6 +14,8 @@ export interface Config {
   auth: AuthSettings;
   /** days the change journal keeps its entries */
   journalKeepDays: number;
+  /** proxy mode (UPSTREAM_URL...): /v1/odata forwarded to another OData service */
+  upstream?: UpstreamSettings;
 }
 
 export const isLoopback = (host: string) =>
@@ -42,6 +45,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers,
     auth: readAuthSettings(env),
     journalKeepDays: positive(env, 'JOURNAL_KEEP_DAYS', 400),
+    upstream: readUpstreamSettings(env),
   };
 }
 

@@ -50,6 +50,11 @@ async function main() {
     console.log(
       `Dealdeck is running at ${server.origin}/ (API: ${server.serviceRoot}, database: ${config.databaseUrl})`,
     );
+    if (server.upstream) {
+      console.log(
+        `Proxy mode: ${server.serviceRoot} forwards to ${server.upstream.url}${server.upstream.token ? '' : ' (without a token: no UPSTREAM_TOKEN_URL)'}`,
+      );
+    }
     const notice = await signInNotice(server.store, {
       origin: server.origin,
       loopback: isLoopback(config.host),

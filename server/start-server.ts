@@ -13,6 +13,8 @@ import { type AuthSettings, defaultAuthSettings } from './people/auth-settings.t
 import { addDemoPeople } from './people/demo-people.ts';
 import { hasPeople } from './people/people.ts';
 import { ODataError } from './query/errors.ts';
+import { createUpstreamProxy, type UpstreamProxy } from './upstream/upstream-proxy.ts';
+import type { UpstreamSettings } from './upstream/upstream-settings.ts';
 
 /**
  * Most bytes of request line and headers Node reads (its `maxHeaderSize`; README, Limits):
@@ -36,6 +38,8 @@ export interface ServerOptions {
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
   /** the change stream's heartbeat, polling and buffer limits (tests shorten them) */
   changeStream?: Partial<ChangeStreamSettings>;
+  /** proxy mode: /v1/odata forwarded to this upstream (UPSTREAM_URL) */
+  upstream?: UpstreamSettings;
 }
 
 export interface RunningServer {
@@ -46,6 +50,8 @@ export interface RunningServer {
   store: Store;
   /** the instance's reader of the change journal (GET /v1/changes) */
   changes: ChangeFeed;
+  /** proxy mode: the upstream and the token held for it */
+  upstream?: UpstreamProxy;
   close(): Promise<void>;
 }
 
@@ -69,7 +75,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     listenUrl: isPostgresUrl(options.databaseUrl) ? options.databaseUrl : undefined,
     settings: options.changeStream,
   });
-  const app = createApp({ store, auth, staticDir: options.staticDir, changes });
+  const upstream = options.upstream && createUpstreamProxy(options.upstream);
+  const app = createApp({ store, auth, staticDir: options.staticDir, changes, upstream });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
@@ -90,6 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     serviceRoot: `${origin}${apiBasePath}`,
     store,
     changes,
+    upstream,
     close: async () => {
       // open streams end first (or are cut), or the server would wait for them forever
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,6 +14,8 @@ import type { AuthSettings } from '../people/auth-settings.ts';
 import { principalOfRequest, unauthorized } from '../people/authenticate.ts';
 import { assertSameOrigin, isSafeMethod } from '../people/same-origin.ts';
 import { ODataError } from '../query/errors.ts';
+import { modeHandler, modePath, noChangeStream } from '../upstream/service-mode.ts';
+import type { UpstreamProxy } from '../upstream/upstream-proxy.ts';
 import { handleOData, odataJson } from './odata-handler.ts';
 
 export const apiBasePath = '/v1/odata';
@@ -27,6 +29,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** the instance's reader of the change journal for GET /v1/changes; default: one that polls */
   changes?: ChangeFeed;
+  /** proxy mode: /v1/odata is forwarded to this upstream instead of served from `store` */
+  upstream?: UpstreamProxy;
 }
 
 /** Longest URL (path and query, as bytes of the request line) the service reads: README, Limits. */
@@ -49,7 +53,7 @@ export function errorResponse(c: Context, error: ODataError) {
 }
 
 export function createApp(options: AppOptions) {
-  const { store, auth, staticDir, maxBodyBytes = 1024 * 1024 } = options;
+  const { store, auth, staticDir, maxBodyBytes = 1024 * 1024, upstream } = options;
   const changes = options.changes ?? new ChangeFeed(store);
   const app = new Hono();
 
@@ -144,16 +148,19 @@ export function createApp(options: AppOptions) {
           // 405...): @hono/node-server drains an unread body after the answer, but a body it
           // has begun to stream stays paused, and after 500 ms it closes the connection, with
           // the client's next request on it unanswered. Within the limit, and cached for the
-          // handler's own read.
-          await c.req.text();
+          // handler's own read (as bytes for the proxy, which forwards them as they are).
+          await (upstream ? c.req.arrayBuffer() : c.req.text());
           await next();
         }),
   );
-  const odata = (c: Context) => handleOData(store, c, apiBasePath, auth);
+  const odata = upstream
+    ? (c: Context) => upstream.handle(c, apiBasePath)
+    : (c: Context) => handleOData(store, c, apiBasePath, auth);
   app.route('/auth', authRoutes(store, auth));
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
-  app.get(changesPath, changesHandler(store, changes, auth));
+  app.get(changesPath, upstream ? noChangeStream(upstream.url) : changesHandler(store, changes, auth));
+  app.get(modePath, modeHandler(upstream?.url));
   app.get(movementPath, movementHandler(store, auth));
   app.all('/v1/*', (c) =>
     errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),

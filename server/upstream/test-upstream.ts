@@ -1,0 +1,199 @@
+// For the proxy tests (Vitest and e2e): a hosted CRM made of real parts. Our own service plays
+// the CRM's API; a real OAuth2 server (panva's oidc-provider, in this process) issues
+// client-credentials tokens; and a small checking front, as the CRM's API gateway would be,
+// accepts a request only with an active token of the expected client (asked by token
+// introspection, RFC 7662) and the right scope, then forwards it to the service with the
+// service's own token. Our service cannot check a foreign token itself; the front is the
+// least code that lets a real token decide, and it records what reached the upstream.
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+// @ts-expect-error oidc-provider ships no types (and @types/oidc-provider is not installed)
+import Provider from 'oidc-provider';
+import { type RunningServer, type ServerOptions, startServer } from '../start-server.ts';
+import type { UpstreamSettings } from './upstream-settings.ts';
+
+export interface UpstreamRequest {
+  method: string;
+  /** path and query as the front got them */
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface TestUpstream {
+  /** the OAuth2 server's token endpoint */
+  tokenUrl: string;
+  /** the client Dealdeck holds its token with (scope "read write offline") */
+  client: { clientId: string; clientSecret: string };
+  /** a client the provider knows but the CRM's API does not accept */
+  strangerClient: { clientId: string; clientSecret: string };
+  /** the CRM's service root, at the front, e.g. http://127.0.0.1:41234/v1/odata */
+  root: string;
+  /** the service behind the front (its own root is not the CRM's) */
+  service: RunningServer;
+  /** the service's own token, for tests to arrange and check data directly */
+  apiToken: string;
+  /** every request that reached the front */
+  requests: UpstreamRequest[];
+  /** the bearer tokens the front accepted */
+  acceptedTokens: Set<string>;
+  /** Dealdeck's proxy settings for this CRM */
+  settings(overrides?: Partial<UpstreamSettings>): UpstreamSettings;
+  /** revokes a token at the OAuth2 server (as a leaked token would be) */
+  revoke(token: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const listen = (server: Server) =>
+  new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
+  });
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+const basic = (client: { clientId: string; clientSecret: string }) =>
+  `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+
+export async function startTestUpstream(
+  serviceOptions: Partial<ServerOptions> & { databaseUrl: string },
+): Promise<TestUpstream> {
+  const secret = () => randomBytes(24).toString('base64url');
+  const client = { clientId: 'dealdeck-proxy', clientSecret: secret() };
+  const strangerClient = { clientId: 'someone-else', clientSecret: secret() };
+  const api = { clientId: 'crm-api', clientSecret: secret() };
+
+  const authServer = createServer();
+  const issuer = await listen(authServer);
+  const provider = new Provider(issuer, {
+    clients: [
+      ...[client, strangerClient].map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        scope: 'read write offline',
+        token_endpoint_auth_method: 'client_secret_basic',
+      })),
+      // the CRM's API itself: it only asks about tokens
+      {
+        client_id: api.clientId,
+        client_secret: api.clientSecret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+      },
+    ],
+    scopes: ['read', 'write', 'offline'],
+    features: {
+      clientCredentials: { enabled: true },
+      // only the CRM's API asks about tokens; a client revokes only its own
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, caller: { clientId: string }) =>
+          caller.clientId === api.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, caller: { clientId: string }, token: { clientId: string }) =>
+          caller.clientId === token.clientId,
+      },
+      devInteractions: { enabled: false },
+    },
+    jwks: {
+      keys: [generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' })],
+    },
+    cookies: { keys: [secret()] },
+    ttl: { ClientCredentials: 600 },
+  });
+  authServer.on('request', provider.callback());
+  const tokenUrl = `${issuer}/token`;
+
+  const introspect = async (token: string) => {
+    const response = await fetch(`${issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { Authorization: basic(api), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }),
+    });
+    return (await response.json()) as { active: boolean; client_id?: string; scope?: string };
+  };
+
+  const apiToken = `crm-${randomUUID()}`;
+  const requests: UpstreamRequest[] = [];
+  const acceptedTokens = new Set<string>();
+  let service: RunningServer | undefined;
+  const front = createServer(async (req, res) => {
+    requests.push({ method: req.method!, url: req.url!, headers: { ...req.headers } });
+    const refuse = (status: number, code: string, message: string) => {
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        ...(status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {}),
+      });
+      res.end(JSON.stringify({ error: { code, message } }));
+    };
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const claims = token ? await introspect(token) : { active: false };
+    if (!claims.active || claims.client_id !== client.clientId) {
+      return refuse(401, 'InvalidToken', 'The access token is not valid for this API');
+    }
+    const scopes = (claims.scope ?? '').split(' ');
+    const needed = req.method === 'GET' || req.method === 'HEAD' ? 'read' : 'write';
+    if (!scopes.includes(needed))
+      return refuse(403, 'InsufficientScope', `The token lacks the scope ${needed}`);
+    acceptedTokens.add(token!);
+    // to the service with its own token; Host stays the front's, so its URLs name the front
+    const forward = httpRequest(
+      `${service!.origin}${req.url}`,
+      { method: req.method, headers: { ...req.headers, authorization: `Bearer ${apiToken}` } },
+      (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  const frontOrigin = await listen(front);
+  try {
+    service = await startServer({ demoData: false, ...serviceOptions, apiToken });
+  } catch (error) {
+    await Promise.all([closeServer(front), closeServer(authServer)]);
+    throw error;
+  }
+  const root = `${frontOrigin}/v1/odata`;
+
+  return {
+    tokenUrl,
+    client,
+    strangerClient,
+    root,
+    service,
+    apiToken,
+    requests,
+    acceptedTokens,
+    settings: (overrides = {}) => ({
+      url: root,
+      client: { tokenUrl, ...client, scope: 'read write offline' },
+      ...overrides,
+    }),
+    revoke: async (token) => {
+      const response = await fetch(`${issuer}/token/revocation`, {
+        method: 'POST',
+        headers: { Authorization: basic(client), 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }),
+      });
+      if (!response.ok) throw new Error(`revocation failed: ${response.status} ${await response.text()}`);
+    },
+    close: async () => {
+      await Promise.all([closeServer(front), closeServer(authServer)]);
+      await service!.close();
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { isRole } from './access/principal.ts';
 import { defaultDatabaseUrl } from './db/database.ts';
 import { type AuthSettings, defaultAuthSettings, type OidcSettings } from './people/auth-settings.ts';
 import { readUpstreamSettings, type UpstreamSettings } from './upstream/upstream-settings.ts';
+import { parseAllowPrivate, type WebhookSettings } from './webhooks/webhook-settings.ts';
 
 export interface Config {
   port: number;
@@ -16,6 +17,8 @@ export interface Config {
   journalKeepDays: number;
   /** proxy mode (UPSTREAM_URL...): /v1/odata forwarded to another OData service */
   upstream?: UpstreamSettings;
+  /** webhook delivery: WEBHOOKS_ALLOW_PRIVATE, WEBHOOK_RETRY_HOURS, WEBHOOK_TIMEOUT_SECONDS */
+  webhooks: Partial<WebhookSettings>;
 }
 
 export const isLoopback = (host: string) =>
@@ -46,6 +49,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth: readAuthSettings(env),
     journalKeepDays: positive(env, 'JOURNAL_KEEP_DAYS', 400),
     upstream: readUpstreamSettings(env),
+    webhooks: {
+      allowPrivate: parseAllowPrivate(env.WEBHOOKS_ALLOW_PRIVATE),
+      retryWindowMs: positive(env, 'WEBHOOK_RETRY_HOURS', 24) * 3_600_000,
+      timeoutMs: positive(env, 'WEBHOOK_TIMEOUT_SECONDS', 10) * 1000,
+    },
   };
 }
 

@@ -15,6 +15,8 @@ import { hasPeople } from './people/people.ts';
 import { ODataError } from './query/errors.ts';
 import { createUpstreamProxy, type UpstreamProxy } from './upstream/upstream-proxy.ts';
 import type { UpstreamSettings } from './upstream/upstream-settings.ts';
+import { WebhookDeliverer } from './webhooks/webhook-deliverer.ts';
+import { type WebhookSettings, webhookSettings } from './webhooks/webhook-settings.ts';
 
 /**
  * Most bytes of request line and headers Node reads (its `maxHeaderSize`; README, Limits):
@@ -40,6 +42,8 @@ export interface ServerOptions {
   changeStream?: Partial<ChangeStreamSettings>;
   /** proxy mode: /v1/odata forwarded to this upstream (UPSTREAM_URL) */
   upstream?: UpstreamSettings;
+  /** webhooks: given, this instance runs a delivery worker (tests replace the clock and backoff) */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export interface RunningServer {
@@ -52,6 +56,8 @@ export interface RunningServer {
   changes: ChangeFeed;
   /** proxy mode: the upstream and the token held for it */
   upstream?: UpstreamProxy;
+  /** the instance's webhook delivery worker, when options.webhooks was given */
+  webhooks?: WebhookDeliverer;
   close(): Promise<void>;
 }
 
@@ -76,7 +82,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settings: options.changeStream,
   });
   const upstream = options.upstream && createUpstreamProxy(options.upstream);
-  const app = createApp({ store, auth, staticDir: options.staticDir, changes, upstream });
+  const hooks = webhookSettings(options.webhooks);
+  const webhooks = options.webhooks ? new WebhookDeliverer(store, changes, hooks) : undefined;
+  const app = createApp({
+    store,
+    auth,
+    staticDir: options.staticDir,
+    changes,
+    upstream,
+    webhooks: { settings: hooks, onChange: () => webhooks?.wake() },
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
@@ -90,6 +105,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     s.once('error', reject);
   });
   server.on('clientError', answerClientError);
+  webhooks?.start();
   const { port } = server.address() as AddressInfo;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
@@ -98,7 +114,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     changes,
     upstream,
+    webhooks,
     close: async () => {
+      await webhooks?.stop();
       // open streams end first (or are cut), or the server would wait for them forever
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await changes.close();

@@ -276,3 +276,13 @@ async function employeeName(store: Store, id: string) {
 /** The policy of a request: its principal and the service's settings. */
 export const accessPolicy = (principal: Principal, settings: AccessSettings, dialect: DialectName) =>
   new AccessPolicy(principal, settings, dialect);
+
+/** Webhooks send every set's changes to another service: only admins (and API_TOKEN) manage them. */
+export function assertManagesWebhooks(principal: Principal) {
+  if (principal.role !== 'admin') {
+    throw forbidden(
+      'AdminOnly',
+      `Webhooks send every change to another service: only an admin can manage them (you are signed in as a ${principal.role})`,
+    );
+  }
+}

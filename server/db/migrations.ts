@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { createJournalTable } from '../journal/journal.ts';
 import { tableColumns, tables } from '../model/model.ts';
 import { createPeopleTables } from '../people/people-schema.ts';
+import { createWebhookTables } from '../webhooks/webhook-schema.ts';
 import type { Store } from './database.ts';
 import { substringIndexes, substringIndexTable } from './dialect.ts';
 import { indexStatements, queryIndexStatements, tableStatements } from './schema.ts';
@@ -77,6 +78,11 @@ export const migrations: Migration[] = [
     version: 7,
     name: 'the change journal: an entry for every create, update and delete',
     up: createJournalTable,
+  },
+  {
+    version: 8,
+    name: 'webhooks: subscriptions and their deliveries',
+    up: createWebhookTables,
   },
 ];
 

@@ -16,6 +16,8 @@ import { assertSameOrigin, isSafeMethod } from '../people/same-origin.ts';
 import { ODataError } from '../query/errors.ts';
 import { modeHandler, modePath, noChangeStream } from '../upstream/service-mode.ts';
 import type { UpstreamProxy } from '../upstream/upstream-proxy.ts';
+import { webhookRoutes, webhooksPath } from '../webhooks/webhook-routes.ts';
+import { type WebhookSettings, webhookSettings } from '../webhooks/webhook-settings.ts';
 import { handleOData, odataJson } from './odata-handler.ts';
 
 export const apiBasePath = '/v1/odata';
@@ -29,6 +31,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** the instance's reader of the change journal for GET /v1/changes; default: one that polls */
   changes?: ChangeFeed;
+  /** webhook settings (which targets are allowed), and what to tell when a subscription changes */
+  webhooks?: { settings: WebhookSettings; onChange?: () => void };
   /** proxy mode: /v1/odata is forwarded to this upstream instead of served from `store` */
   upstream?: UpstreamProxy;
 }
@@ -121,6 +125,8 @@ export function createApp(options: AppOptions) {
   };
   app.use(`${apiBasePath}/*`, authenticate);
   app.use(changesPath, authenticate);
+  app.use(webhooksPath, authenticate);
+  app.use(`${webhooksPath}/*`, authenticate);
   app.use(movementPath, authenticate);
   app.use(`${apiBasePath}/*`, async (c, next) => {
     await next();
@@ -162,6 +168,10 @@ export function createApp(options: AppOptions) {
   app.get(changesPath, upstream ? noChangeStream(upstream.url) : changesHandler(store, changes, auth));
   app.get(modePath, modeHandler(upstream?.url));
   app.get(movementPath, movementHandler(store, auth));
+  app.route(
+    webhooksPath,
+    webhookRoutes(store, options.webhooks?.settings ?? webhookSettings(), options.webhooks?.onChange),
+  );
   app.all('/v1/*', (c) =>
     errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),
   );

@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './config.ts';
 
@@ -18,7 +19,30 @@ describe('readConfig', () => {
         oidc: undefined,
       },
       journalKeepDays: 400,
+      webhooks: { allowPrivate: false, retryWindowMs: 24 * 3_600_000, timeoutMs: 10_000 },
     });
+  });
+
+  it('reads the webhook settings, and refuses a WEBHOOKS_ALLOW_PRIVATE that is no address or range', () => {
+    const { webhooks } = readConfig({
+      WEBHOOKS_ALLOW_PRIVATE: '10.1.0.0/16, fd00::/8,192.168.1.5',
+      WEBHOOK_RETRY_HOURS: '2',
+      WEBHOOK_TIMEOUT_SECONDS: '3',
+    });
+    expect(webhooks).toMatchObject({ retryWindowMs: 2 * 3_600_000, timeoutMs: 3000 });
+    const allowed = webhooks.allowPrivate as BlockList;
+    expect(allowed.check('10.1.200.3', 'ipv4')).toBe(true);
+    expect(allowed.check('10.2.0.1', 'ipv4')).toBe(false);
+    expect(allowed.check('fd12::1', 'ipv6')).toBe(true);
+    expect(allowed.check('192.168.1.5', 'ipv4')).toBe(true);
+    expect(readConfig({ WEBHOOKS_ALLOW_PRIVATE: 'true' }).webhooks.allowPrivate).toBe(true);
+    expect(() => readConfig({ WEBHOOKS_ALLOW_PRIVATE: 'intranet' })).toThrow(
+      "WEBHOOKS_ALLOW_PRIVATE is 1 (allow every private address), 0, or a list of addresses and ranges such as 10.1.0.0/16,fd00::/8; 'intranet' is none of these",
+    );
+    expect(() => readConfig({ WEBHOOKS_ALLOW_PRIVATE: '10.0.0.0/33' })).toThrow("'10.0.0.0/33'");
+    expect(() => readConfig({ WEBHOOK_RETRY_HOURS: '0' })).toThrow(
+      'WEBHOOK_RETRY_HOURS must be a positive number',
+    );
   });
 
   it('reads the people settings and refuses wrong ones, saying which', () => {

@@ -1,6 +1,6 @@
-// npm run import -- <file.ndjson|file.csv|-> --set <EntitySet> [--format ndjson|csv] [--skip-invalid] [--batch N]
+// npm run import -- <file.ndjson|file.csv|-> --set <EntitySet> [--format ndjson|csv] [--skip-invalid] [--batch N] [--strict]
 // Imports records into the database of DATABASE_URL (default data/dealdeck.db), migrating it
-// first. Bad records go to stderr with their line numbers; the exit code is 1 when any record
+// first. NDJSON records are read as a GET returns them (get-records.ts) unless --strict. Bad records go to stderr with their line numbers; the exit code is 1 when any record
 // was not written, 2 for a wrong command line.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -11,6 +11,7 @@ import { migrate } from '../db/migrations.ts';
 import { count, databaseUrl, importOrder, progressLine, rate, seconds } from './cli-support.ts';
 import { csvRecords } from './csv.ts';
 import { entitySetNamed, type TransferFormat, UnknownSetError } from './fields.ts';
+import { describeIgnored } from './get-records.ts';
 import { defaultBatchSize, type ImportProblem, importRecords } from './import-records.ts';
 import { ndjsonRecords } from './read-lines.ts';
 
@@ -19,6 +20,11 @@ const usage = `Usage: npm run import -- <file.ndjson|file.csv|-> --set <EntitySe
   --format ndjson|csv the file's format; by default from its extension (.csv, else NDJSON)
   --skip-invalid      write the good records of a batch that has bad ones (default: reject the batch)
   --batch <N>         records per transaction (default ${defaultBatchSize})
+  --strict            refuse what a POST refuses: annotations, computed fields (Number,
+                      CreationDate, WeightedAmount...), fields the model does not have
+NDJSON lines may hold records or whole pages as a GET returns them ({"value": [...]}); by
+default annotations, _Type, _Name and computed fields are left out (and counted), CreationDate,
+LastMutationDate and Number are kept, links may be {"ID": ...}, Nav@odata.bind or expanded records.
 The database is DATABASE_URL (default data/dealdeck.db).
 Import sets in this order, so that links find their targets: ${importOrder.join(', ')}.`;
 
@@ -33,6 +39,7 @@ function parse(argv: string[]) {
       format: { type: 'string' },
       'skip-invalid': { type: 'boolean', default: false },
       batch: { type: 'string' },
+      strict: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,11 +59,14 @@ function parse(argv: string[]) {
     format: format as TransferFormat,
     skipInvalid: values['skip-invalid'],
     batch,
+    strict: values.strict,
   };
 }
 
-const lines = (p: { line: number; lastLine?: number }) =>
-  p.lastLine && p.lastLine !== p.line ? `lines ${p.line}-${p.lastLine}` : `line ${p.line}`;
+const lines = (p: { line: number; lastLine?: number; position?: number }) =>
+  p.lastLine && p.lastLine !== p.line
+    ? `lines ${p.line}-${p.lastLine}`
+    : `line ${p.line}${p.position ? ` (record ${p.position} of its page)` : ''}`;
 
 export function describeProblem(problem: ImportProblem) {
   return `${lines(problem)}: ${problem.message}${problem.target ? ` [field: ${problem.target}]` : ''}`;
@@ -98,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       set,
       batchSize: args.batch,
       skipInvalid: args.skipInvalid,
+      asGet: !args.strict && args.format === 'ndjson',
       onProblem(problem) {
         progress.clear();
         if (problem.code === 'LinkNotFound') linkProblems++;
@@ -132,6 +143,10 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     console.error(parts.join('; '));
+    const ignored = describeIgnored(summary.ignored);
+    if (ignored) console.error(`Left out (not errors): ${ignored}`);
+    if (summary.removedEntries)
+      console.error(`${count(summary.removedEntries)} entries saying a record was removed were skipped`);
     if (linkProblems) {
       console.error(
         `Some records link to records that are not in the database: import the linked sets first, in this order: ${importOrder.join(', ')}`,

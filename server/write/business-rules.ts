@@ -123,7 +123,9 @@ async function opportunityRules(store: Store, change: Change) {
 
 async function activityRules(store: Store, change: Change) {
   const { record } = change;
-  if (!change.before) {
+  if (typeof record.Number === 'string' && changed(change, 'Number')) {
+    await keepNumberClear(store, record.Number);
+  } else if (!change.before) {
     const year = change.now.slice(0, 4);
     const next = await sql<{
       Value: number;
@@ -131,12 +133,25 @@ async function activityRules(store: Store, change: Change) {
       store.db,
     );
     record.Number = `${year}-${String(next.rows[0].Value).padStart(5, '0')}`;
-    for (const total of activityTotalColumns) record[total] = 0;
   }
+  if (!change.before) for (const total of activityTotalColumns) record[total] = 0;
   if (changed(change, 'RelationshipID')) {
     const relationship = await lookup(store, 'Relationship', record.RelationshipID);
     record.RelationDescription = (relationship?._Name as string | undefined) ?? null;
   }
+}
+
+/**
+ * A number carried over from another service (import, sync) in our own form `<year>-<n>`:
+ * that year's sequence moves past n, so that numbers assigned later never meet it.
+ */
+async function keepNumberClear(store: Store, number: string) {
+  const match = /^(\d{4})-(\d{1,15})$/.exec(number);
+  if (!match) return;
+  const taken = Number(match[2]);
+  await sql`INSERT INTO ${sql.table(sequenceTable)} ("Name", "Value") VALUES (${`Activity.Number.${match[1]}`}, ${taken}) ON CONFLICT ("Name") DO UPDATE SET "Value" = CASE WHEN ${sql.table(sequenceTable)}."Value" < ${taken} THEN ${taken} ELSE ${sql.table(sequenceTable)}."Value" END`.execute(
+    store.db,
+  );
 }
 
 async function productLineRules(store: Store, change: Change) {
@@ -183,9 +198,11 @@ export const activityTotalColumns = [
 export async function afterWrite(store: Store, change: Change) {
   const { type, record, before } = change;
   if (isA(type, 'ProductLine')) {
-    await recomputeActivityTotals(store, record.ActivityID, change.now);
+    // a line carried over with its own change time (import, sync) dates its activity's change by it
+    const changedAt = record.LastMutationDate as string;
+    await recomputeActivityTotals(store, record.ActivityID, change.now, changedAt);
     if (before && before.ActivityID !== record.ActivityID)
-      await recomputeActivityTotals(store, before.ActivityID, change.now);
+      await recomputeActivityTotals(store, before.ActivityID, change.now, changedAt);
   }
   if (isA(type, 'Activity') && before && (changed(change, 'Currency') || changed(change, 'IsVatIncluded'))) {
     const lines = await store.db
@@ -243,7 +260,7 @@ export async function afterWrite(store: Store, change: Change) {
 }
 
 /** Activities whose totals a bulk write recomputes once at its end, with the time of their last change. */
-const deferredTotals = new WeakMap<Store, Map<string, string>>();
+const deferredTotals = new WeakMap<Store, Map<string, { now: string; changedAt: string }>>();
 
 /**
  * Runs bulk work (an import batch, the demo data) in a transaction store: each touched
@@ -251,14 +268,15 @@ const deferredTotals = new WeakMap<Store, Map<string, string>>();
  * records looked up again and again are read once.
  */
 export async function bulkWrite<T>(store: Store, work: () => Promise<T>): Promise<T> {
-  const pending = new Map<string, string>();
+  const pending = new Map<string, { now: string; changedAt: string }>();
   deferredTotals.set(store, pending);
   startRecordCache(store);
   bufferJournal(store);
   try {
     const result = await work();
     deferredTotals.delete(store);
-    for (const [activityId, now] of pending) await recomputeActivityTotals(store, activityId, now);
+    for (const [activityId, { now, changedAt }] of pending)
+      await recomputeActivityTotals(store, activityId, now, changedAt);
     await flushJournal(store);
     return result;
   } finally {
@@ -268,11 +286,18 @@ export async function bulkWrite<T>(store: Store, work: () => Promise<T>): Promis
   }
 }
 
-export async function recomputeActivityTotals(store: Store, activityId: unknown, now: string) {
+/** `changedAt`, the activity's new LastMutationDate at the least, is `now` but for writes that keep their times. */
+export async function recomputeActivityTotals(
+  store: Store,
+  activityId: unknown,
+  now: string,
+  changedAt: string = now,
+) {
   if (typeof activityId !== 'string') return;
   const pending = deferredTotals.get(store);
   if (pending) {
-    pending.set(activityId, now);
+    const earlier = pending.get(activityId)?.changedAt;
+    pending.set(activityId, { now, changedAt: earlier && earlier > changedAt ? earlier : changedAt });
     return;
   }
   const totals = await store.db
@@ -312,7 +337,7 @@ export async function recomputeActivityTotals(store: Store, activityId: unknown,
       ...values,
       [versionColumn]: sql`${sql.ref(versionColumn)} + 1`,
       // deferred (bulk) recomputes may run after a later change of the activity itself
-      LastMutationDate: sql`CASE WHEN ${sql.ref('LastMutationDate')} > ${now} THEN ${sql.ref('LastMutationDate')} ELSE ${now} END`,
+      LastMutationDate: sql`CASE WHEN ${sql.ref('LastMutationDate')} > ${changedAt} THEN ${sql.ref('LastMutationDate')} ELSE ${changedAt} END`,
     })
     .where('ID', '=', activityId)
     .execute();

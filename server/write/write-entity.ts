@@ -14,6 +14,17 @@ import { afterWrite, applyRules, type Change, recomputeActivityTotals } from './
 import { type DbRecord, forgetRecords, loadRecord, toDatabaseRow, typeInSet } from './records.ts';
 import { guidPattern, type ValidatedBody, validateBody } from './validate-body.ts';
 
+/**
+ * Values the server maintains that a migration carries over from another service (import and
+ * sync): the record keeps its creation and change times and its number. The journal still
+ * records the write at the time it happens here.
+ */
+export interface KeptValues {
+  CreationDate?: string;
+  LastMutationDate?: string;
+  Number?: string;
+}
+
 export interface WriteResult {
   id: string;
   type: EntityType;
@@ -72,6 +83,7 @@ export async function createEntity(
   body: unknown,
   now: string,
   access?: AccessPolicy,
+  kept?: KeptValues,
 ): Promise<WriteResult> {
   const type = concreteTypeFor(set, body);
   // An ID or ImportId that exists makes the create an update: clients retry creates safely.
@@ -101,12 +113,20 @@ export async function createEntity(
         );
       }
       await access?.mayChange(store, existingType, existing);
-      return save(store, existingType, existing, validateBody(existingType, body, 'update'), now, access);
+      return save(
+        store,
+        existingType,
+        existing,
+        validateBody(existingType, body, 'update'),
+        now,
+        access,
+        kept,
+      );
     }
   }
   await access?.mayChange(store, type);
   const checked = validateBody(type, body, 'create');
-  return save(store, type, undefined, { ...checked, id: existingId ?? checked.id }, now, access);
+  return save(store, type, undefined, { ...checked, id: existingId ?? checked.id }, now, access, kept);
 }
 
 /** The keys a create may name an existing record by; their validation comes with the rest of the body. */
@@ -147,6 +167,7 @@ async function save(
   input: ValidatedBody,
   now: string,
   access?: AccessPolicy,
+  kept?: KeptValues,
 ): Promise<WriteResult> {
   if (!before) access?.assignNew(type, input.links);
   if (access) writeAs(store, { id: access.principal.id, name: access.principal.name });
@@ -170,7 +191,10 @@ async function save(
     }
     if (record.SortIndex === null) record.SortIndex = await nextSortIndex(store, type);
   }
-  record.LastMutationDate = now;
+  record.LastMutationDate = kept?.LastMutationDate ?? now;
+  if (kept?.CreationDate) record.CreationDate = kept.CreationDate;
+  // a kept Number is taken as it is (activityRules keeps later numbers clear of it)
+  if (kept?.Number && type.properties.has('Number')) record.Number = kept.Number;
   const change: Change = { type, record, before, written, now };
   await applyRules(store, change);
   if (before) {

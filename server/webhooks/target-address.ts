@@ -9,6 +9,8 @@ import { BlockList, isIP } from 'node:net';
 import { ODataError } from '../query/errors.ts';
 import type { WebhookSettings } from './webhook-settings.ts';
 
+// (BlockList checks an IPv4-mapped IPv6 address, ::ffff:10.0.0.1, against the IPv4 rules: no
+// rule of its own, which would also match every IPv4 address)
 const nonPublic = new BlockList();
 for (const [network, bits] of [
   ['0.0.0.0', 8], // "this network"
@@ -26,7 +28,6 @@ for (const [network, bits] of [
   nonPublic.addSubnet(network, bits, 'ipv4');
 for (const [network, bits] of [
   ['::', 127], // unspecified and loopback
-  ['::ffff:0:0', 96], // IPv4-mapped: would reach an IPv4 address past the IPv4 rules
   ['64:ff9b::', 96], // NAT64: the same
   ['fc00::', 7], // unique-local
   ['fe80::', 10], // link-local

@@ -1,16 +1,48 @@
 // Tries settings before they are saved: lists the pipelines with the given address and token.
+// Another service reached directly from this page (direct mode) can refuse in ways a page sees
+// only as "failed to fetch" (no CORS headers) or a bare 401: those get a plain explanation.
+import { isOwnService } from '../lib/own-service';
 import type { Settings } from '../lib/settings-store';
 import { sets } from './entities';
 import { queryString } from './odata-client';
-import { errorFromResponse } from './odata-error';
+import { errorFromResponse, ODataRequestError } from './odata-error';
 
 export async function pingService(settings: Pick<Settings, 'baseUrl' | 'token'>): Promise<number> {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/${sets.Pipeline}${queryString({ select: ['ID'], top: 100 })}`;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
-  const response = await fetch(url, { headers });
-  if (!response.ok) throw await errorFromResponse(response);
+  let response: Response;
+  try {
+    response = await fetch(url, { headers });
+  } catch (error) {
+    throw directRefusal(error, settings);
+  }
+  if (!response.ok) throw directRefusal(await errorFromResponse(response), settings);
   const body = (await response.json()) as { value?: unknown[] };
   if (!Array.isArray(body.value)) throw new Error('This address does not answer like an OData service.');
   return body.value.length;
+}
+
+/** What a refusal by another service means, in words; errors of our own service stay as they are. */
+export function directRefusal(error: unknown, settings: Pick<Settings, 'baseUrl' | 'token'>): unknown {
+  if (isOwnService(settings.baseUrl)) return error;
+  let host = settings.baseUrl;
+  try {
+    host = new URL(settings.baseUrl).host;
+  } catch {
+    // not an address: shown as typed
+  }
+  if (error instanceof TypeError) {
+    return new Error(
+      `${host} did not let this page read its answer: it does not allow requests from another site (no CORS headers), or it cannot be reached. Such a service can be used through Dealdeck's server instead (proxy mode: UPSTREAM_URL).`,
+    );
+  }
+  if (error instanceof ODataRequestError && error.status === 401) {
+    return new ODataRequestError(
+      401,
+      error.code,
+      `${host} refused ${settings.token ? 'the token (401): check it, or get a new one' : 'the request (401): it needs a bearer token'}.`,
+    );
+  }
+  return error;
 }

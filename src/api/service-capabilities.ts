@@ -47,3 +47,27 @@ export const capabilitiesQuery = () => {
     staleTime: Number.POSITIVE_INFINITY,
   });
 };
+
+/**
+ * Whether Dealdeck's server answers from its own database or forwards its API to another
+ * service (proxy mode, UPSTREAM_URL): GET /v1/mode on the page's own origin. A server without
+ * that route (an older Dealdeck) serves its own data.
+ */
+export type ServiceMode = { mode: 'own' } | { mode: 'proxy'; upstream: string };
+
+export async function fetchServiceMode(signal?: AbortSignal): Promise<ServiceMode> {
+  const response = await fetch('/v1/mode', { headers: { Accept: 'application/json' }, signal });
+  if (response.status === 404) return { mode: 'own' };
+  if (!response.ok) throw new Error(`The server answered ${response.status} when asked for its mode`);
+  const body = (await response.json()) as Partial<{ mode: string; upstream: string }>;
+  return body.mode === 'proxy' && typeof body.upstream === 'string'
+    ? { mode: 'proxy', upstream: body.upstream }
+    : { mode: 'own' };
+}
+
+export const serviceModeQuery = () =>
+  queryOptions({
+    queryKey: ['service-mode'],
+    queryFn: ({ signal }) => fetchServiceMode(signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });

@@ -1,10 +1,12 @@
 // Where the service lives, so the same build serves our embedded service or the hosted CRM;
 // plus the board's stale threshold. Our own service knows the person from the sign-in's
-// session cookie: a bearer token is asked for only for another service address.
-import { useQueryClient } from '@tanstack/react-query';
+// session cookie: a bearer token is asked for only for another service address (direct mode).
+// When Dealdeck's server forwards its API to the hosted CRM (proxy mode), this says so.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { describeError, ODataRequestError } from '../../api/odata-error';
 import { pingService } from '../../api/ping-service';
+import { serviceModeQuery } from '../../api/service-capabilities';
 import { isOwnService } from '../../lib/own-service';
 import { defaultSettings, type Settings, saveSettings, useSettings } from '../../lib/settings-store';
 import { navigate } from '../../lib/url-state';
@@ -15,6 +17,7 @@ import { showToast } from '../../ui/toast-store';
 export function SettingsScreen() {
   const current = useSettings();
   const queryClient = useQueryClient();
+  const serverMode = useQuery(serviceModeQuery()).data;
   const [draft, setDraft] = useState({ ...current, staleDays: String(current.staleDays) });
   const [test, setTest] = useState<{ state: 'idle' | 'testing' | 'ok' | 'failed'; message?: string }>({
     state: 'idle',
@@ -88,6 +91,14 @@ export function SettingsScreen() {
                 />
               )}
             </Field>
+            {own && serverMode?.mode === 'proxy' && (
+              <p className="rounded-md bg-sky-50 p-3 text-sm text-sky-900 ring-1 ring-sky-200">
+                Dealdeck's server forwards <code>/v1/odata</code> to{' '}
+                <strong className="break-all">{serverMode.upstream}</strong> (proxy mode): the board shows
+                that service's records. The server holds its credentials; no token of that service reaches
+                this browser. Changes made there show on the board within 30 seconds.
+              </p>
+            )}
             {own ? (
               <p className="text-xs text-slate-600">
                 Dealdeck's own service knows you from your sign-in: no token is needed or kept here. For
@@ -96,7 +107,7 @@ export function SettingsScreen() {
             ) : (
               <Field
                 label="Bearer token"
-                hint="Only for another service address (direct mode, e.g. the hosted CRM): sent as Authorization: Bearer <token> and kept in this browser. Leave empty if the service needs none."
+                hint="Only for another service address (direct mode, for a service that allows requests from this page's origin, CORS): sent as Authorization: Bearer <token> and kept in this browser. Leave empty if the service needs none."
               >
                 {(p) => (
                   <input

@@ -44,6 +44,9 @@ const PasswordPage = lazy(() =>
 const PeoplePage = lazy(() =>
   import('../people/components/PeoplePage').then((m) => ({ default: m.PeoplePage })),
 );
+const WebhooksPage = lazy(() =>
+  import('../webhooks/components/WebhooksPage').then((m) => ({ default: m.WebhooksPage })),
+);
 
 export function App() {
   const { path } = useLocation();
@@ -119,13 +122,15 @@ function SignedInApp({ person }: { person: Person | null }) {
         <SettingsScreen />
       ) : screen === 'forecast' ? (
         <ForecastScreen />
-      ) : screen === 'tokens' || screen === 'people' || screen === 'welcome' ? (
+      ) : screen === 'tokens' || screen === 'people' || screen === 'webhooks' || screen === 'welcome' ? (
         person ? (
           <Suspense fallback={<Skeleton className="m-4 h-72" />}>
             {screen === 'tokens' ? (
               <TokensPage person={person} />
             ) : screen === 'people' ? (
               <PeoplePage me={person} />
+            ) : screen === 'webhooks' ? (
+              <WebhooksPage me={person} />
             ) : (
               <PasswordPage person={person} />
             )}
@@ -152,9 +157,11 @@ const screenOf = (path: string): Screen =>
         ? 'tokens'
         : path === '/people'
           ? 'people'
-          : path === '/welcome'
-            ? 'welcome'
-            : 'board';
+          : path === '/webhooks'
+            ? 'webhooks'
+            : path === '/welcome'
+              ? 'welcome'
+              : 'board';
 
 function Shell({ header, children }: { header: ReactNode; children: ReactNode }) {
   return (

@@ -6,8 +6,9 @@ import { SignedInPerson } from '../account/components/SignedInPerson';
 import type { Person } from '../api/person';
 import { navigate } from '../lib/url-state';
 import { CloseIcon, KeyIcon, LogoIcon, MenuIcon, SettingsIcon, UsersIcon } from '../ui/icons';
+import { WebhookIcon } from '../webhooks/components/WebhookIcon';
 
-export type Screen = 'board' | 'forecast' | 'settings' | 'tokens' | 'people' | 'welcome';
+export type Screen = 'board' | 'forecast' | 'settings' | 'tokens' | 'people' | 'webhooks' | 'welcome';
 
 export function AppHeader({
   screen,
@@ -108,6 +109,16 @@ export function AppHeader({
                 icon={<UsersIcon />}
               >
                 People
+              </ScreenLink>
+            )}
+            {person?.role === 'admin' && (
+              <ScreenLink
+                href="/webhooks"
+                current={screen === 'webhooks'}
+                onNavigate={close}
+                icon={<WebhookIcon />}
+              >
+                Webhooks
               </ScreenLink>
             )}
             <ScreenLink

@@ -17,7 +17,11 @@
 //   --db postgres   with --size: the same in PostgreSQL, database dealdeck_bench_ui_N, under
 //                   BENCH_DATABASE_URL (a role that may create databases; default
 //                   postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres)
-//   --only LIST     some of the measures: first,quiet,forecast,drop (default all)
+//   --only LIST     some of the measures: first,quiet,forecast,drop,live (default all)
+//   live            last, on a service of its own (bench/live-board.ts; alone: npm run bench:live):
+//                   an API write → the card shown on a signed-in board (p50/p90/max of 40), and
+//                   what 200 open change streams cost the service (CPU, RSS) idle and during 50
+//                   writes a second; on PostgreSQL too when TEST_DATABASE_URL is set
 //   --profile       instead of the figures, a profile of ten drops on a profiling build of React
 //                   (unminified): the components each drop renders and their time (as the React
 //                   Profiler records them), the JavaScript functions that take the time (CDP
@@ -57,6 +61,7 @@ import { startSession } from '../server/people/credentials.ts';
 import { addPerson, findPerson } from '../server/people/people.ts';
 import { type RunningServer, startServer } from '../server/start-server.ts';
 import { createEntity } from '../server/write/write-entity.ts';
+import { benchLiveBoard, defaultLiveBench, liveBenchPostgres } from './live-board.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -74,7 +79,7 @@ if (options.db === 'postgres' && generatedSize === undefined) throw new Error('-
 const openCount = Number(process.env.BENCH_OPEN ?? 5000);
 const postgresBase = process.env.BENCH_DATABASE_URL ?? 'postgres://dealdeck:dealdeck@127.0.0.1:5432/postgres';
 const drops = 20;
-const measures = new Set((options.only ?? 'first,quiet,forecast,drop').split(','));
+const measures = new Set((options.only ?? 'first,quiet,forecast,drop,live').split(','));
 const viewport = { width: 1440, height: 900 };
 
 const median = (values: number[]) => {
@@ -923,6 +928,16 @@ async function main() {
     await browser.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+  // the live board on the seeded open opportunities (a --size database has no copy to spare)
+  if (measures.has('live') && generatedSize === undefined && !options.profile) {
+    await benchLiveBoard({
+      ...defaultLiveBench,
+      seeded: `data/bench-ui-open-${openCount}.db`,
+      scale: `${openCount} open opportunities`,
+      postgresBase: liveBenchPostgres(false),
+      parts: new Set(['latency', 'load']),
+    });
   }
 }
 

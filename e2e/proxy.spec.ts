@@ -99,7 +99,7 @@ test('a card dragged on the proxied board moves upstream, and the CRM token stay
   // the move went through the front with Dealdeck's token; the page never saw one
   const tokens = [...crm.acceptedTokens];
   expect(tokens.length).toBeGreaterThan(0);
-  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+  const storage = await page.evaluate<string>('JSON.stringify({ ...localStorage, ...sessionStorage })');
   const cookies = JSON.stringify(await page.context().cookies());
   const html = await page.content();
   const seen = [storage, cookies, html, ...(await Promise.all(requests)), ...(await Promise.all(responses))];

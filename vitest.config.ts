@@ -33,6 +33,7 @@ export default defineConfig({
                   'server/people/**/*.test.ts',
                   'server/access/**/*.test.ts',
                   'server/journal/**/*.test.ts',
+                  'server/sync/**/*.test.ts',
                   'server/webhooks/**/*.test.ts',
                 ],
                 environment: 'node',

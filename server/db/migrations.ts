@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { createJournalTable } from '../journal/journal.ts';
 import { tableColumns, tables } from '../model/model.ts';
 import { createPeopleTables } from '../people/people-schema.ts';
+import { createSyncTables } from '../sync/sync-state.ts';
 import { createWebhookTables } from '../webhooks/webhook-schema.ts';
 import type { Store } from './database.ts';
 import { substringIndexes, substringIndexTable } from './dialect.ts';
@@ -83,6 +84,11 @@ export const migrations: Migration[] = [
     version: 8,
     name: 'webhooks: subscriptions and their deliveries',
     up: createWebhookTables,
+  },
+  {
+    version: 9,
+    name: 'sync: where a mirror of each source stands, per entity set',
+    up: createSyncTables,
   },
 ];
 

@@ -1,10 +1,11 @@
 // One chart of the forecast with its numbers: the bars (clickable: they open the board on those
 // deals), the same numbers as a table, and the table as a CSV download.
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { downloadCsv } from '../../lib/download-csv';
 import { navigate } from '../../lib/url-state';
 import { Button } from '../../ui/Button';
 import { Skeleton } from '../../ui/StateViews';
+import { useElementWidth } from '../hooks/use-element-width';
 import type { ForecastRow } from '../model/build-forecast';
 import { toCsv } from '../model/to-csv';
 import type { ForecastBarChartProps } from './ForecastBarChart';
@@ -70,7 +71,7 @@ export function ForecastCard({
       ],
     );
   const empty = rows.every((r) => r.count === 0);
-  const width = useWidth();
+  const width = useElementWidth();
   return (
     <section
       aria-labelledby={`${id}-title`}
@@ -133,21 +134,4 @@ export function ForecastCard({
       </details>
     </section>
   );
-}
-
-/**
- * The chart box's width, read when the box is attached (before the browser paints) so the chart
- * is drawn in its first frame at its real size, then followed as the window resizes.
- */
-function useWidth() {
-  const [px, setPx] = useState(0);
-  const ref = useCallback((node: HTMLDivElement | null) => {
-    if (!node) return;
-    setPx(Math.floor(node.getBoundingClientRect().width));
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(([entry]) => setPx(Math.floor(entry.contentRect.width)));
-    observer.observe(node);
-    return () => observer.disconnect();
-  }, []);
-  return { ref, px };
 }

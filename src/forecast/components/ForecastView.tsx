@@ -10,9 +10,10 @@ import type { ForecastRow } from '../model/build-forecast';
 import { CurrencyPanel } from './CurrencyPanel';
 import { ForecastCard } from './ForecastCard';
 import { KpiTiles } from './KpiTiles';
+import { MovementSection } from './MovementSection';
 
 export function ForecastView({ pipelineId, pipelineName }: { pipelineId: string; pipelineName: string }) {
-  const { forecast, filters, currencies, rates, viaApply, isLoading, isFetching, error, retry } =
+  const { forecast, filters, currencies, rates, money, viaApply, isLoading, isFetching, error, retry } =
     useForecast(pipelineId);
   const { status: _status, ...shared } = filters;
   const hrefOf = (row: ForecastRow) => (row.link ? boardHref(row.link, shared) : undefined);
@@ -99,6 +100,7 @@ export function ForecastView({ pipelineId, pipelineName }: { pipelineId: string;
             hrefOf={hrefOf}
           />
         </div>
+        <MovementSection pipelineId={pipelineId} money={money} />
       </div>
     </div>
   );

@@ -65,6 +65,8 @@ export function useForecast(pipelineId: string) {
     filters,
     currencies,
     rates,
+    /** how amounts become the report currency: movement converts with it too */
+    money,
     viaApply,
     isLoading: !forecast && !error,
     isFetching: groups.isFetching,

@@ -158,6 +158,11 @@ export async function startTestUpstream(
       },
     );
     forward.on('error', () => res.destroy());
+    // a caller that goes away (a page navigating on) ends the forwarded request too, or the
+    // service would wait on it, unread, and never close
+    res.on('close', () => {
+      if (!res.writableFinished) forward.destroy();
+    });
     req.pipe(forward);
   });
   const frontOrigin = await listen(front);

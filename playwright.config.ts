@@ -77,6 +77,8 @@ export default defineConfig({
       DATABASE_URL: process.env.E2E_DATABASE_URL!,
       DEMO_DATA: '1',
       API_TOKEN: process.env.E2E_API_TOKEN!,
+      // the webhook e2e test's receiver listens on 127.0.0.1
+      WEBHOOKS_ALLOW_PRIVATE: '127.0.0.1',
     },
     reuseExistingServer: false,
     timeout: 180_000,

@@ -45,6 +45,7 @@ test('the drawer', async ({ page, board }) => {
 test('the forecast and the settings', async ({ page, board }) => {
   await page.goto(`/forecast?pipeline=${board.pipelineId}`);
   await expect(page.locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Stage conversion' })).toBeVisible();
   await page.waitForLoadState('networkidle');
   await expectNoViolations(page, 'the forecast');
 
@@ -113,6 +114,29 @@ test.describe('as an admin', () => {
     await expect(wendy.getByRole('heading', { name: 'Welcome, Wendy Welcome' })).toBeVisible();
     await expectNoViolations(wendy, 'welcome');
     await hers.close();
+  });
+
+  test('webhooks, with a new secret shown and a delivery log open', async ({ page }) => {
+    await page.goto('/webhooks');
+    await expect(page.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    await expectNoViolations(page, 'webhooks');
+    const name = `Scanned receiver ${Date.now().toString(36)}`;
+    // nothing listens there: no change of the sets chosen is made while it exists
+    await page.getByLabel('Target URL').fill('http://127.0.0.1:9/hooks');
+    await page.getByLabel('Description (optional)').fill(name);
+    await page.getByLabel('Only the sets chosen').check();
+    await page.getByRole('checkbox', { name: 'PriceList', exact: true }).check();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await expect(page.getByLabel('Signing secret')).toBeVisible();
+    await page.getByRole('button', { name: `Delivery log of ${name}` }).click();
+    await expect(page.getByText('No changes sent yet.')).toBeVisible();
+    await expectNoViolations(page, 'webhooks, with a secret shown and a delivery log open');
+    await page.getByRole('button', { name: `Delete ${name}` }).click();
+    await expect(page.getByRole('dialog', { name: `Delete ${name}?` })).toBeVisible();
+    await expectNoViolations(page, 'the delete webhook dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByRole('listitem', { name })).toHaveCount(0);
   });
 
   test('at phone width, with the menu open', async ({ page, board }) => {

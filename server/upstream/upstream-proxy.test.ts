@@ -237,6 +237,26 @@ describe('whose credentials reach the CRM', () => {
     expect(renewed).not.toBe(held);
   });
 
+  it('asks for one token however many requests wait for it', async () => {
+    const server = await startServer({
+      databaseUrl: ':memory:',
+      demoData: false,
+      apiToken: 'p',
+      upstream: crm.settings(),
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          request(`${server.serviceRoot}/Pipeline?$top=1`, { headers: { Authorization: 'Bearer p' } }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(server.upstream!.token!.fetched).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('after the CRM refuses the token (revoked), tries once more with a new one', async () => {
     await proxy.api('/Pipeline?$top=1');
     const mark = crm.requests.length;

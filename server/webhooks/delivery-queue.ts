@@ -12,17 +12,25 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../db/database.ts';
 import { type JournalEntry, readJournal } from '../journal/journal.ts';
+import { entitySets } from '../model/model.ts';
 import type { DeliveryRow, SubscriptionRow } from './subscriptions.ts';
 import { deliveryTable, subscriptionTable } from './webhook-schema.ts';
 import type { WebhookSettings } from './webhook-settings.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Whether a subscription wants an entry. */
+/**
+ * Whether a subscription wants an entry. A set holds the records of its type and of the types
+ * derived from it, as in OData: a subscription to Activity gets the changes of deals too.
+ */
 export function wants(subscription: Pick<SubscriptionRow, 'Sets' | 'Kinds'>, entry: JournalEntry) {
   const sets = subscription.Sets === null ? null : (JSON.parse(subscription.Sets) as string[]);
   const kinds = JSON.parse(subscription.Kinds) as string[];
-  return (sets === null || sets.includes(entry.set)) && kinds.includes(entry.kind);
+  if (!kinds.includes(entry.kind)) return false;
+  return (
+    sets === null ||
+    sets.some((set) => entitySets.get(set)?.typeNames.includes(entry.type) ?? set === entry.set)
+  );
 }
 
 /** The JSON body POSTed for an entry: the journal entry as the change stream sends it. */

@@ -45,6 +45,7 @@ test('the drawer', async ({ page, board }) => {
 test('the forecast and the settings', async ({ page, board }) => {
   await page.goto(`/forecast?pipeline=${board.pipelineId}`);
   await expect(page.locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Stage conversion' })).toBeVisible();
   await page.waitForLoadState('networkidle');
   await expectNoViolations(page, 'the forecast');
 

@@ -123,4 +123,38 @@ describe('npm run import / export', { timeout: 120_000 }, () => {
     );
     expect(result.stderr).toContain(`import the linked sets first, in this order: ${importOrder.join(', ')}`);
   });
+  it('imports a page as a GET returns it, saying what it left out, and refuses it with --strict', async () => {
+    const file = join(dir, 'page.json');
+    const page = {
+      '@odata.context': 'https://api.example.com/v1/odata/$metadata#Activity_SalesOpportunity',
+      value: [
+        {
+          '@odata.etag': 'W/"2"',
+          ID: '30000000-0000-4000-8000-000000000001',
+          _Type: 'Activity.SalesOpportunity',
+          _Name: 'Migrated deal',
+          Subject: 'Migrated deal',
+          Number: '2018-00007',
+          CreationDate: '2018-05-01T08:00:00Z',
+          LastMutationDate: '2018-06-01T08:00:00Z',
+          WeightedAmount: 0,
+          Segment: 'custom field',
+        },
+      ],
+    };
+    writeFileSync(file, `${JSON.stringify(page)}\n`);
+    const strict = await run('cli-import.ts', [file, '--set', 'Activity_SalesOpportunity', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('line 1 (record 1 of its page): 5 fields are invalid');
+    expect(strict.stderr).toContain('WeightedAmount: is computed by the server and cannot be written');
+
+    const lenient = await run('cli-import.ts', [file, '--set', 'Activity_SalesOpportunity']);
+    expect(lenient.stderr).toMatch(/Activity_SalesOpportunity: 1 of 1 records imported/);
+    expect(lenient.stderr).toContain(
+      'Left out (not errors): 3 annotations (@odata.etag, _Type, _Name); 1 values computed by the server (WeightedAmount); 1 values of fields Dealdeck does not have (Segment)',
+    );
+    expect(lenient.code).toBe(0);
+    const exported = await run('cli-export.ts', ['--set', 'Activity_SalesOpportunity']);
+    expect(JSON.parse(exported.stdout.trim()).Subject).toBe('Migrated deal');
+  });
 });

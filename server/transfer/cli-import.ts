@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
       onRejectedBatch(batch) {
         progress.clear();
         console.error(
-          `  batch of lines ${batch.firstLine}-${batch.lastLine} rejected: none of its ${count(batch.records)} records written because of ${count(batch.problems)} bad line(s)`,
+          `  batch of ${lines({ line: batch.firstLine, lastLine: batch.lastLine })} rejected: none of its ${count(batch.records)} records written because of ${count(batch.problems)} bad line(s)`,
         );
       },
       onProgress(now) {

@@ -1,5 +1,4 @@
 // How a delivery's state reads on the page: a short label, its colour, and the detail.
-import { formatDateTime } from '../../lib/format';
 import type { DeliverySummary } from '../api/webhooks-query';
 
 export interface StatusText {
@@ -11,15 +10,15 @@ export interface StatusText {
 const answerOf = (d: DeliverySummary) =>
   d.error ?? (d.responseStatus === null ? '' : `The receiver answered ${d.responseStatus}`);
 
-export function deliveryStatus(d: DeliverySummary & { nextAttemptAt?: string | null }): StatusText {
+export function deliveryStatus(d: DeliverySummary): StatusText {
   const attempts = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
   if (d.status === 'delivered')
     return { label: 'Delivered', tone: 'ok', detail: `${answerOf(d)} · ${attempts}` };
   if (d.status === 'failed')
     return { label: 'Failed', tone: 'failed', detail: `${answerOf(d)} · gave up after ${attempts}` };
   if (d.attempts === 0) return { label: 'Waiting', tone: 'waiting', detail: 'Not sent yet' };
-  const next = d.nextAttemptAt ? ` · next try ${formatDateTime(d.nextAttemptAt)}` : '';
-  return { label: 'Retrying', tone: 'waiting', detail: `${answerOf(d)} · ${attempts}${next}` };
+  // (when it is tried next: the log's own column)
+  return { label: 'Retrying', tone: 'waiting', detail: `${answerOf(d)} · ${attempts}` };
 }
 
 export const toneClass: Record<StatusText['tone'], string> = {

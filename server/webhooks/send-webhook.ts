@@ -16,7 +16,7 @@ export interface WebhookRequest {
   body: string;
 }
 
-/** How much of a receiver's answer is read (and dropped): enough to reuse nothing, bounded. */
+/** How much of a receiver's answer body is read (and dropped) before the connection is cut. */
 const maxAnswerBytes = 64 * 1024;
 
 export function sendWebhook(
@@ -56,25 +56,27 @@ export function sendWebhook(
         agent: false,
       },
       (response) => {
+        // The status is the answer: a receiver that sends its headers and then keeps the body
+        // open has still answered. The body is read and dropped, up to a bound.
         const status = response.statusCode ?? 0;
+        settle(
+          status >= 200 && status < 300
+            ? { ok: true, status }
+            : {
+                ok: false,
+                status,
+                error: `The receiver answered ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
+              },
+        );
         let read = 0;
         response.on('data', (chunk: Buffer) => {
           read += chunk.length;
-          if (read > maxAnswerBytes) response.destroy();
+          if (read > maxAnswerBytes) req.destroy();
         });
-        const done = () =>
-          settle(
-            status >= 200 && status < 300
-              ? { ok: true, status }
-              : {
-                  ok: false,
-                  status,
-                  error: `The receiver answered ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
-                },
-          );
-        response.on('end', done);
-        response.on('close', done);
-        response.on('error', done);
+        response.on('error', () => {});
+        const cutOff = setTimeout(() => req.destroy(), settings.timeoutMs);
+        cutOff.unref();
+        response.on('close', () => clearTimeout(cutOff));
       },
     );
     const fail = (error: string) => {

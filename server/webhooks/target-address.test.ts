@@ -1,5 +1,7 @@
 // Which targets a webhook may go to: non-public addresses refused (unless allowed), by name
 // after resolving it, and again when an attempt connects (a name may resolve elsewhere by then).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ODataError } from '../query/errors.ts';
 import { sendWebhook } from './send-webhook.ts';
@@ -82,6 +84,26 @@ describe('target addresses', () => {
       expect(receiver.received).toHaveLength(1);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('takes the status as the answer, also when the receiver keeps its body open', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(202, { 'Content-Type': 'text/plain' });
+      res.write('accepted, and more to come');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+      const outcome = await sendWebhook(
+        { url, secret: 'whsec_test', deliveryId: 'd-1', body: '{}' },
+        // a time-out far longer than a test: the outcome comes with the status
+        { timeoutMs: 600_000, now: () => Date.now(), allowPrivate: true },
+      );
+      expect(outcome).toEqual({ ok: true, status: 202 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

@@ -2,6 +2,7 @@
 // OData error JSON. app.ts authenticates first (the same credentials as /v1/odata, with the
 // same-origin check for writes signed in by cookie).
 import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { assertManagesWebhooks } from '../access/policy.ts';
 import type { Store } from '../db/database.ts';
 import { ODataError } from '../query/errors.ts';
@@ -24,10 +25,12 @@ export const webhooksPath = '/v1/webhooks';
 
 const maxBodyBytes = 16 * 1024;
 
+const tooLarge = () => {
+  throw new ODataError(413, 'PayloadTooLarge', `A subscription is at most ${maxBodyBytes} bytes of JSON`);
+};
+
 async function bodyOf(c: Context) {
   const text = await c.req.text();
-  if (Buffer.byteLength(text) > maxBodyBytes)
-    throw new ODataError(413, 'PayloadTooLarge', `A subscription is at most ${maxBodyBytes} bytes of JSON`);
   if (!(c.req.header('Content-Type') ?? '').toLowerCase().startsWith('application/json'))
     throw new ODataError(
       415,
@@ -50,6 +53,8 @@ export function webhookRoutes(
     assertManagesWebhooks(c.get('principal'));
     await next();
   });
+  // a body is read only up to the limit
+  routes.use(bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge }));
   routes.get('/', async (c) => c.json({ value: await listSubscriptions(store), sets: subscribableSets() }));
   routes.post('/', async (c) => {
     const principal = c.get('principal');
@@ -96,12 +101,14 @@ export function webhookRoutes(
       value: await listDeliveries(store, id, { status: status as DeliveryStatus | undefined, top }),
     });
   });
-  routes.all('*', () => {
-    throw new ODataError(
-      405,
-      'MethodNotAllowed',
-      'See README, Webhooks, for the requests /v1/webhooks answers',
-    );
+  const notAllowed = (allowed: string) => () => {
+    throw new ODataError(405, 'MethodNotAllowed', `Here: ${allowed} (README, Webhooks)`);
+  };
+  routes.all('/', notAllowed('GET lists the webhooks, POST adds one'));
+  routes.all('/:id', notAllowed('GET, PATCH or DELETE a webhook'));
+  routes.all('/:id/deliveries', notAllowed('GET the delivery log'));
+  routes.all('*', (c) => {
+    throw new ODataError(404, 'NotFound', `${c.req.path} is not a webhook resource: see README, Webhooks`);
   });
   return routes;
 }

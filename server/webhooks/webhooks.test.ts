@@ -290,6 +290,16 @@ describe('registering webhooks', () => {
     ).toBe('InvalidJson');
     expect((await hooks('/no-such-id', { method: 'PATCH', json: { active: false } })).status).toBe(404);
     expect((await hooks('/no-such-id/deliveries')).status).toBe(404);
+    const huge = await hooks('', { method: 'POST', json: { url, description: 'x'.repeat(20_000) } });
+    expect([huge.status, huge.body.error.code]).toEqual([413, 'PayloadTooLarge']);
+    expect(
+      (await hooks('', { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } })).status,
+    ).toBe(415);
+    expect((await hooks('/some-id', { method: 'POST', json: {} })).body.error).toMatchObject({
+      code: 'MethodNotAllowed',
+      message: 'Here: GET, PATCH or DELETE a webhook (README, Webhooks)',
+    });
+    expect((await hooks('/some-id/other')).status).toBe(404);
     // nothing was stored
     expect((await hooks()).body.value).toEqual([]);
   });

@@ -163,12 +163,14 @@ function ScreenLink({
         navigate(href);
       }}
       aria-current={current ? 'page' : undefined}
+      title={icon ? children : undefined}
       className={`flex items-center gap-1.5 rounded-md px-2.5 py-2 text-sm font-medium whitespace-nowrap lg:py-1.5 ${
         current ? 'bg-slate-700 text-white' : 'text-slate-300 hover:bg-slate-800 hover:text-white'
       }`}
     >
       {icon}
-      {children}
+      {/* between 1024 and 1280 px the links with an icon show only it: the row would not fit */}
+      {icon ? <span className="lg:max-xl:sr-only">{children}</span> : children}
     </a>
   );
 }

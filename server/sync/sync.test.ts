@@ -240,6 +240,37 @@ describe('a source without delta links', () => {
   });
 });
 
+describe('a source that refuses change tracking', () => {
+  it('reads each set without it, and by LastMutationDate next time', async () => {
+    const target = await emptyStore();
+    const refusing: typeof fetch = (input, init) => {
+      const prefer = new Headers(init?.headers).get('prefer') ?? '';
+      if (prefer.includes('track-changes')) {
+        const error = { error: { code: 'NotImplemented', message: 'Change tracking is not supported' } };
+        return Promise.resolve(Response.json(error, { status: 501 }));
+      }
+      return fetch(input, init);
+    };
+    const lines: string[] = [];
+    await syncFrom(target, options({ fetch: refusing, log: (line) => lines.push(line) }));
+    await expectMirrored(target);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Activity_SalesOpportunity: the source refuses change tracking \(GET \S+ answered HTTP 501: Change tracking is not supported\): reading without it$/,
+      ),
+    );
+    expect(
+      lines.some((line) =>
+        /^Activity_SalesOpportunity: \d+ records read \(in full; next run reads by LastMutationDate\)/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
+    const summary = await syncFrom(target, options({ fetch: refusing }));
+    expect(summary.sets.every((set) => set.read === 'changed since')).toBe(true);
+  });
+});
+
 describe('OAuth2 client credentials', () => {
   let tokenServer: Server;
   let tokenUrl: string;

@@ -100,7 +100,8 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
   const source = client.root;
   const tracking = options.changeTracking !== false;
   const pageSize = options.pageSize ?? 1000;
-  const prefer = [`odata.maxpagesize=${pageSize}`, ...(tracking ? ['odata.track-changes'] : [])].join(', ');
+  const preferWith = (track: boolean) =>
+    [`odata.maxpagesize=${pageSize}`, ...(track ? ['odata.track-changes'] : [])].join(', ');
   const actor: Actor = { id: 'sync', name: `Sync from ${new URL(source).host}` };
 
   const { names, date } = await client.entitySets();
@@ -138,6 +139,9 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       problems: 0,
       removalsNoted: 0,
     };
+    const unknown = new Map<string, number>();
+    // a source that refuses change tracking for this set is read without it
+    let track = tracking;
     let url: string;
     if (state.nextLink) {
       url = state.nextLink;
@@ -161,8 +165,19 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
     for (;;) {
       let page: Awaited<ReturnType<SourceClient['get']>>;
       try {
-        page = await client.get(url, prefer);
+        page = await client.get(url, preferWith(track));
       } catch (error) {
+        if (
+          error instanceof SourceError &&
+          track &&
+          result.pages === 0 &&
+          url !== state.deltaLink &&
+          (error.status === 400 || error.status === 501)
+        ) {
+          log(`${setName}: the source refuses change tracking (${error.message}): reading without it`);
+          track = false;
+          continue;
+        }
         // a delta link older than what the source keeps: read the set again
         if (error instanceof SourceError && error.status === 410 && url === state.deltaLink) {
           log(
@@ -180,7 +195,7 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       const value = page.body.value;
       if (!Array.isArray(value)) throw new SourceError(`GET ${url} answered no "value" list of records`);
       result.pages++;
-      await writePage(set, value, result);
+      await writePage(set, value, result, unknown);
       progress(`${setName}: page ${result.pages}, ${result.records.toLocaleString('en')} records`);
       const next = page.body['@odata.nextLink'];
       const delta = page.body['@odata.deltaLink'];
@@ -189,7 +204,7 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
         state.nextLink = url;
       } else {
         state.nextLink = null;
-        if (typeof delta === 'string' && tracking) {
+        if (typeof delta === 'string' && track) {
           state.deltaLink = new URL(delta, url).toString();
           state.since = null;
         } else {
@@ -202,13 +217,22 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       if (state.nextLink === null) break;
     }
     await applyLinks(set, result);
+    if (unknown.size) {
+      const names = [...unknown.keys()].slice(0, 10).join(', ');
+      log(`${setName}: left out fields Dealdeck does not have: ${names}${unknown.size > 10 ? ', ...' : ''}`);
+    }
     log(
       `${setName}: ${result.records.toLocaleString('en')} records read (${describeRead(result, state)}), ${result.written.toLocaleString('en')} written${result.removalsNoted ? `, ${result.removalsNoted} removals` : ''}${result.problems ? `, ${result.problems} refused` : ''}`,
     );
     return result;
   }
 
-  async function writePage(set: EntityType, value: unknown[], result: SetSummary) {
+  async function writePage(
+    set: EntityType,
+    value: unknown[],
+    result: SetSummary,
+    unknown: Map<string, number>,
+  ) {
     const removals: Pending[] = [];
     const links: Pending[] = [];
     const records: SourceRecord[] = [];
@@ -254,6 +278,7 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       },
     });
     result.written += written.written;
+    for (const [name, n] of written.ignored.unknown) unknown.set(name, (unknown.get(name) ?? 0) + n);
   }
 
   /** The IDs the page's links to its own set point at that are in the database already. */

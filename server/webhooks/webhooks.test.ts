@@ -3,7 +3,7 @@
 // failed after the retry window (the clock is the test's); private targets refused; admins only.
 import { describe, expect, it } from 'vitest';
 import { addTestPerson } from '../test-support/test-people.ts';
-import { withTestService } from '../test-support/test-service.ts';
+import { request, withTestService } from '../test-support/test-service.ts';
 import { verifySignature } from './signature.ts';
 import { TestReceiver } from './test-receiver.ts';
 import { parseAllowPrivate } from './webhook-settings.ts';
@@ -331,5 +331,32 @@ describe('registering webhooks', () => {
     ]);
     expect((await hooks(`/${made.body.id}`, { method: 'DELETE', as: token })).status).toBe(204);
     expect((await hooks()).body.value).toEqual([]);
+  });
+
+  it("takes the dashboard's session cookie, with writes from the service's own pages only", async () => {
+    const password = 'a long password for webhooks';
+    const { person } = await addTestPerson(service, 'admin', undefined, password);
+    const { origin } = service.server;
+    const signIn = await request(`${origin}/auth/sign-in`, {
+      method: 'POST',
+      headers: { Origin: origin },
+      json: { email: person.email, password },
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('dealdeck_session='))!
+      .split(';')[0];
+    const post = (from: string) =>
+      request(`${origin}/v1/webhooks`, {
+        method: 'POST',
+        headers: { Cookie: cookie, Origin: from },
+        json: { url: 'http://127.0.0.1:9/hooks' },
+      });
+    const forged = await post('http://evil.example');
+    expect([forged.status, forged.body.error.code]).toEqual([403, 'ForeignOrigin']);
+    const own = await post(origin);
+    expect(own.status).toBe(201);
+    expect(own.body.createdBy).toBe(person.name);
+    expect((await hooks(`/${own.body.id}`, { method: 'DELETE' })).status).toBe(204);
   });
 });

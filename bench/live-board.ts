@@ -246,6 +246,9 @@ function processUsage(pid: number) {
 
 interface Window {
   label: string;
+  /** the service's CPU time over the window, and the window's length */
+  cpuMs: number;
+  elapsedMs: number;
   cpuPercent: number;
   /** of the window, the share the service's main thread was ready to run but had no core */
   waitPercent: number;
@@ -270,10 +273,13 @@ async function measureWindow(
   const writes = await work();
   clearInterval(sampler);
   const end = processUsage(pid);
+  const elapsedMs = now() - startedAt;
   return {
     label,
-    cpuPercent: ((end.cpuMs - start.cpuMs) / (now() - startedAt)) * 100,
-    waitPercent: ((end.waitMs - start.waitMs) / (now() - startedAt)) * 100,
+    cpuMs: end.cpuMs - start.cpuMs,
+    elapsedMs,
+    cpuPercent: ((end.cpuMs - start.cpuMs) / elapsedMs) * 100,
+    waitPercent: ((end.waitMs - start.waitMs) / elapsedMs) * 100,
     rssStart: start.rssMb,
     rssMax: Math.max(rssMax, end.rssMb),
     rssEnd: end.rssMb,
@@ -291,9 +297,9 @@ const streamReaders = `
   const http = require('node:http');
   const { parentPort, workerData } = require('node:worker_threads');
   const now = () => performance.timeOrigin + performance.now();
-  const { origin, headers, count } = workerData;
+  const { origin, headers, count, prefix } = workerData;
   const sentAt = new Map();
-  const lags = [];
+  const arrivals = [];
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const streams = Array.from({ length: count }, () => ({ received: 0, ended: false, request: undefined }));
   const onEvent = (stream, block, at) => {
@@ -304,10 +310,11 @@ const streamReaders = `
       else if (line.startsWith('data: ')) data += line.slice(6);
     }
     if (name !== 'change') return;
-    const sent = sentAt.get(String(JSON.parse(data).changes?.Subject?.[1]));
-    if (sent === undefined) return;
+    const subject = String(JSON.parse(data).changes?.Subject?.[1]);
+    if (!subject.startsWith(prefix)) return;
     stream.received++;
-    lags.push(at - sent);
+    // the lag once the send time is known: its message may come after the change itself
+    arrivals.push([subject, at]);
   };
   const open = (stream) => new Promise((resolve, reject) => {
     stream.request = http.get(origin + '/v1/changes', { agent, headers: { ...headers, Accept: 'text/event-stream' } }, (response) => {
@@ -335,7 +342,8 @@ const streamReaders = `
     if (message.report) {
       const received = streams.map((s) => s.received);
       const ended = streams.filter((s) => s.ended).length;
-      parentPort.postMessage(message.report === 'lags' ? { received, ended, lags } : { received, ended, lags: [] });
+      const lags = message.report === 'lags' ? arrivals.map(([subject, at]) => at - sentAt.get(subject)) : [];
+      parentPort.postMessage({ received, ended, lags });
     }
     if (message.close) {
       for (const s of streams) { s.ended = true; s.request.destroy(); }
@@ -358,10 +366,11 @@ class StreamReaders {
   private worker: Worker;
   readonly opened: Promise<void>;
 
-  constructor(origin: string, count: number) {
+  /** `prefix`: the Subject the writes to count begin with */
+  constructor(origin: string, count: number, prefix: string) {
     this.worker = new Worker(streamReaders, {
       eval: true,
-      workerData: { origin, headers: authHeaders, count },
+      workerData: { origin, headers: authHeaders, count, prefix },
     });
     this.opened = new Promise((resolve, reject) => {
       this.worker.once('message', (message: { open?: boolean; error?: string }) =>
@@ -442,7 +451,7 @@ async function measureOpenBoards(service: Service, options: LiveBenchOptions) {
 
   const before = processUsage(pid);
   const openedAt = now();
-  const readers = new StreamReaders(origin, clientCount);
+  const readers = new StreamReaders(origin, clientCount, `Live load ${run} b `);
   await readers.opened;
   const openMs = now() - openedAt;
   const afterOpen = processUsage(pid);
@@ -454,14 +463,18 @@ async function measureOpenBoards(service: Service, options: LiveBenchOptions) {
   );
   const expected = rate * seconds;
   const benchCpu = process.cpuUsage();
+  // until every write is answered and every stream has every change (or 10 s more passed), so
+  // that the CPU counted is all the work of these writes, however late a busy machine does it
   const writeWindow = await measureWindow(`${clientCount} streams, ${rate} writes/s`, pid, async () => {
-    return writeAtRate(origin, ids, rate, seconds, `${run} b`, (subject, at) => readers.sent(subject, at));
+    const writes = await writeAtRate(origin, ids, rate, seconds, `${run} b`, (subject, at) =>
+      readers.sent(subject, at),
+    );
+    const until = now() + 10_000;
+    while (now() < until && !(await readers.report()).received.every((n) => n >= expected)) await sleep(50);
+    return writes;
   });
   const benchCpuUsed = process.cpuUsage(benchCpu);
   windows.push(writeWindow);
-  // every stream has every change, or 10 s passed
-  const until = now() + 10_000;
-  while (now() < until && !(await readers.report()).received.every((n) => n >= expected)) await sleep(100);
   const report = await readers.report('lags');
   await readers.close();
   const complete = report.received.filter((n) => n === expected).length;
@@ -499,17 +512,30 @@ async function benchOn(label: string, databaseUrl: string, browser: Browser, opt
         `  The service process with ${options.clients} open change streams (${options.seconds} s windows):`,
       );
       for (const w of r.windows) {
+        // writes: the CPU each write cost, from the first sent to the last answered (and
+        // delivered), as a share of a core at the rate; a busy machine stretches the window
+        const cpu = w.writes
+          ? `CPU ${(w.cpuMs / w.writes.length).toFixed(2)} ms a write = ${(((w.cpuMs / w.writes.length) * options.rate) / 10).toFixed(1)}% of a core at ${options.rate}/s`
+          : `CPU ${w.cpuPercent.toFixed(1)}% of a core`;
         const writes = w.writes
-          ? `, PATCH p50 ${quantile(w.writes, 0.5).toFixed(1)} ms p90 ${quantile(w.writes, 0.9).toFixed(1)} ms`
+          ? `; PATCH p50 ${quantile(w.writes, 0.5).toFixed(0)} ms, p90 ${quantile(w.writes, 0.9).toFixed(0)} ms; took ${(w.elapsedMs / 1000).toFixed(1)} s`
           : '';
         console.log(
-          `    ${w.label.padEnd(26)} CPU ${w.cpuPercent.toFixed(1).padStart(5)}% of a core (waited for one ${w.waitPercent.toFixed(1)}%), RSS ${w.rssStart.toFixed(0)} → ${w.rssEnd.toFixed(0)} MB (max ${w.rssMax.toFixed(0)})${writes}`,
+          `    ${w.label.padEnd(26)} ${cpu}, RSS ${w.rssStart.toFixed(0)} → ${w.rssEnd.toFixed(0)} MB (max ${w.rssMax.toFixed(0)}); waited for a core ${w.waitPercent.toFixed(0)}% of the time${writes}`,
         );
       }
       console.log(
         `    opening the ${options.clients} streams took ${r.open.ms.toFixed(0)} ms, ${r.open.cpuMs.toFixed(0)} ms of the service's CPU, RSS +${r.open.rssMb.toFixed(1)} MB`,
       );
       const d = r.delivery;
+      // the streams' share of the CPU: a write with them against one without
+      const [, writesAlone, , writesWithStreams] = r.windows;
+      const extraMs =
+        writesWithStreams.cpuMs / writesWithStreams.writes!.length -
+        writesAlone.cpuMs / writesAlone.writes!.length;
+      console.log(
+        `    the streams' share: ${extraMs.toFixed(2)} ms of CPU a write, ${((extraMs * 1000) / options.clients).toFixed(0)} µs a change sent to a stream`,
+      );
       console.log(
         `    delivered ${d.delivered} of ${d.expected * options.clients} changes (${d.expected} writes × ${options.clients} streams): ${d.complete} streams got every one, ${d.ended} were ended`,
       );

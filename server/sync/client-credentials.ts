@@ -53,6 +53,11 @@ export function clientCredentialsTokens(
     } catch {
       // described below
     }
+    if (response.ok && typeof body.access_token !== 'string') {
+      throw new SourceError(
+        `The token URL ${credentials.tokenUrl} answered without an access_token: is it the OAuth2 token endpoint?`,
+      );
+    }
     if (!response.ok || typeof body.access_token !== 'string') {
       const reason =
         typeof body.error === 'string'

@@ -45,7 +45,9 @@ async function getPages(setName: string, pageSize = 7): Promise<string[]> {
   const expand = linksExpand(entitySets.get(setName)!);
   let url: string | undefined = `/${setName}${expand ? `?$expand=${expand}` : ''}`;
   while (url) {
-    const response: ApiResponse = await service.api(url, { headers: { Prefer: `odata.maxpagesize=${pageSize}` } });
+    const response: ApiResponse = await service.api(url, {
+      headers: { Prefer: `odata.maxpagesize=${pageSize}` },
+    });
     expect(response.status, response.text).toBe(200);
     pages.push(response.text);
     url = response.body['@odata.nextLink'];

@@ -36,6 +36,8 @@ export interface LiveBenchOptions {
   seconds: number;
   /** which parts: latency, load */
   parts: Set<string>;
+  /** a CPU profile of the service (node --cpu-prof), written into this folder when it stops */
+  profileDir?: string;
 }
 
 const set = 'Activity_SalesOpportunity';
@@ -63,9 +65,10 @@ interface Service {
 }
 
 /** The service as its own process, one instance, with the bench's token and the built dashboard. */
-async function startService(databaseUrl: string): Promise<Service> {
+async function startService(databaseUrl: string, profileDir?: string): Promise<Service> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/live-service.ts'], {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/live-service.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -492,7 +495,7 @@ async function measureOpenBoards(service: Service, options: LiveBenchOptions) {
 // ---------------------------------------------------------------------------------------------
 
 async function benchOn(label: string, databaseUrl: string, browser: Browser, options: LiveBenchOptions) {
-  const service = await startService(databaseUrl);
+  const service = await startService(databaseUrl, options.profileDir);
   try {
     const session = await managerSession(databaseUrl);
     console.log('');

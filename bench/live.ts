@@ -7,6 +7,7 @@
 //   --samples N     write → card samples, half edits and half moves (default 40)
 //   --clients N     open change streams (default 200), --rate N writes a second (default 50),
 //   --seconds N     each measured window (default 10)
+//   --profile DIR   a CPU profile of the service (node --cpu-prof) into DIR, for DevTools
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { benchLiveBoard, defaultLiveBench, liveBenchPostgres } from './live-board.ts';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: String(defaultLiveBench.clients) },
     rate: { type: 'string', default: String(defaultLiveBench.rate) },
     seconds: { type: 'string', default: String(defaultLiveBench.seconds) },
+    profile: { type: 'string' },
   },
 });
 const whole = (name: 'samples' | 'clients' | 'rate' | 'seconds') => {
@@ -41,4 +43,5 @@ await benchLiveBoard({
   rate: whole('rate'),
   seconds: whole('seconds'),
   parts,
+  profileDir: values.profile,
 });

@@ -8,6 +8,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 // @ts-expect-error oidc-provider ships no types (and @types/oidc-provider is not installed)
 import Provider from 'oidc-provider';
 import { type RunningServer, type ServerOptions, startServer } from '../start-server.ts';
@@ -148,22 +149,27 @@ export async function startTestUpstream(
     if (!scopes.includes(needed))
       return refuse(403, 'InsufficientScope', `The token lacks the scope ${needed}`);
     acceptedTokens.add(token!);
-    // to the service with its own token; Host stays the front's, so its URLs name the front
+    // the caller went away while its token was checked (a page navigating on)
+    if (res.destroyed) return;
+    // to the service with its own token; Host stays the front's, so its URLs name the front.
+    // One connection per request (no pool): nothing stays open between the front and the
+    // service once the caller is gone, so that the service can close.
+    const headers: IncomingHttpHeaders = { ...req.headers, authorization: `Bearer ${apiToken}` };
+    delete headers.connection;
+    delete headers['keep-alive'];
     const forward = httpRequest(
       `${service!.origin}${req.url}`,
-      { method: req.method, headers: { ...req.headers, authorization: `Bearer ${apiToken}` } },
+      { method: req.method, headers, agent: false },
       (answer) => {
         res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
+        pipeline(answer, res, () => {});
       },
     );
     forward.on('error', () => res.destroy());
-    // a caller that goes away (a page navigating on) ends the forwarded request too, or the
-    // service would wait on it, unread, and never close
     res.on('close', () => {
       if (!res.writableFinished) forward.destroy();
     });
-    req.pipe(forward);
+    pipeline(req, forward, () => {});
   });
   const frontOrigin = await listen(front);
   try {

@@ -5,7 +5,7 @@
 import type { Store } from '../db/database.ts';
 import { type EntityType, entitySets } from '../model/model.ts';
 import { bulkWrite } from '../write/business-rules.ts';
-import { createEntity } from '../write/write-entity.ts';
+import { createEntity, updateEntity } from '../write/write-entity.ts';
 import {
   type CountryInfo,
   type CustomerSeed,
@@ -414,16 +414,28 @@ interface OpportunityPlan {
   /** product line bodies, without the link to the opportunity */
   lines: Record<string, unknown>[];
   createdAt: number;
+  /** what the deal was created with instead (its first phase, an earlier amount or date; undefined: left out) */
+  initial: Record<string, unknown>;
+  /** how it got from there to `body`, in time order: phase moves, a new amount or date, the close */
+  moves: { at: number; patch: Record<string, unknown> }[];
   /** a later write (a rep reviewing the deal), which moves LastMutationDate */
   touchedAt?: number;
 }
 
 async function createOpportunity(store: Store, plan: OpportunityPlan) {
-  const id = await create(store, 'Activity_SalesOpportunity', plan.body, plan.createdAt);
+  const first = Object.fromEntries(
+    Object.entries({ ...plan.body, ...plan.initial }).filter(([, value]) => value !== undefined),
+  );
+  const id = await create(store, 'Activity_SalesOpportunity', first, plan.createdAt);
   for (const line of plan.lines) {
     await create(store, 'ProductLine', { ...line, Activity: { ID: id } }, plan.createdAt);
   }
-  if (plan.touchedAt !== undefined)
+  const deals = set('Activity_SalesOpportunity');
+  for (const move of plan.moves) {
+    await updateEntity(store, deals, id, move.patch, undefined, new Date(move.at).toISOString());
+  }
+  const lastMove = plan.moves.at(-1)?.at ?? plan.createdAt;
+  if (plan.touchedAt !== undefined && plan.touchedAt > lastMove)
     await create(store, 'Activity_SalesOpportunity', { ID: id }, plan.touchedAt);
 }
 
@@ -527,7 +539,75 @@ class OpportunityPlanner {
       !closed && random.chance(0.75)
         ? Math.max(createdAt, Math.round((this.now - random.next() * 12 * day) / 1000) * 1000)
         : undefined;
-    return { body, lines: lines.map((line) => line.body), createdAt, touchedAt };
+    const history = this.history(index, body, { createdAt, touchedAt, pipeline, phase, closed, expected });
+    return { body, lines: lines.map((line) => line.body), createdAt, touchedAt, ...history };
+  }
+
+  /**
+   * The way a deal came to be as it is, so that the journal (a deal's history, forecast movement)
+   * has phase moves, re-estimates, moved dates and closes to show: created in an earlier phase,
+   * moved on phase by phase, closed on its expected date. Drawn from a random source of its own
+   * (per deal), so that the deals themselves are the same as without it.
+   */
+  private history(
+    index: number,
+    body: Record<string, unknown>,
+    deal: {
+      createdAt: number;
+      touchedAt?: number;
+      pipeline: PipelineRef;
+      phase: Phase;
+      closed: boolean;
+      expected: number;
+    },
+  ): Pick<OpportunityPlan, 'initial' | 'moves'> {
+    const random = seededRandom(0x5eed + index * 7919);
+    const { createdAt, pipeline, closed } = deal;
+    const phases = pipeline.phases;
+    const reached = closed ? random.int(0, phases.length - 1) : Math.max(0, phases.indexOf(deal.phase));
+    const first = random.chance(0.75) ? 0 : random.int(0, reached);
+    const end = closed
+      ? Math.min(this.now, Math.max(createdAt + day, deal.expected))
+      : (deal.touchedAt ?? createdAt + (this.now - createdAt) * (0.3 + 0.5 * random.next()));
+    const patches: Record<string, unknown>[] = [];
+    for (let i = first + 1; i <= reached; i++) patches.push({ Phase: { ID: phases[i].id } });
+    const initial: Record<string, unknown> = { Phase: { ID: phases[first].id } };
+    const { Probability, LostReason, LostToCompetitor } = body;
+    if (closed) {
+      const close: Record<string, unknown> = { Phase: body.Phase };
+      if (LostReason) close.LostReason = LostReason;
+      if (LostToCompetitor) close.LostToCompetitor = LostToCompetitor;
+      initial.LostReason = undefined;
+      initial.LostToCompetitor = undefined;
+      patches.push(close);
+    }
+    if (Probability !== undefined) {
+      // the rep's own judgement came with the last move, or at the start
+      if (patches.length) {
+        initial.Probability = undefined;
+        patches[patches.length - 1].Probability = Probability;
+      }
+    }
+    if (random.chance(0.2)) {
+      const estimated = body.EstimatedAmount as number;
+      initial.EstimatedAmount = Math.max(1000, significant(estimated * (0.6 + 0.8 * random.next()), 2));
+      patches.splice(random.int(0, patches.length), 0, { EstimatedAmount: estimated });
+    }
+    if (!closed && random.chance(0.25)) {
+      // expected earlier or later at first, re-planned since
+      const shifted = deal.expected + (random.chance(0.6) ? -1 : 1) * random.int(20, 60) * day;
+      initial.ExpectedOrderDate = isoDate(Math.max(createdAt, shifted));
+      patches.splice(random.int(0, patches.length), 0, { ExpectedOrderDate: body.ExpectedOrderDate });
+    }
+    // the moves at seconds spread over the deal's life, in order
+    const span = Math.max(0, end - createdAt);
+    const times = patches
+      .map(() => createdAt + 1000 + random.next() * Math.max(0, span - 1000))
+      .sort((a, b) => a - b)
+      .map((t) => Math.min(this.now, Math.round(t / 1000) * 1000));
+    if (closed && times.length) times[times.length - 1] = Math.round(end / 1000) * 1000;
+    for (let i = 1; i < times.length; i++) times[i] = Math.max(times[i], times[i - 1] + 1000);
+    return { initial, moves: patches.map((patch, i) => ({ at: times[i], patch })) };
   }
 
   /** Monotonic: the i-th of n opportunities is created at the i/n-th working hour of the history. */

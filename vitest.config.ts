@@ -35,6 +35,7 @@ export default defineConfig({
                   'server/journal/**/*.test.ts',
                   'server/sync/**/*.test.ts',
                   'server/webhooks/**/*.test.ts',
+                  'server/upstream/**/*.test.ts',
                 ],
                 environment: 'node',
                 env: { DEALDECK_TEST_DB: 'postgres' },

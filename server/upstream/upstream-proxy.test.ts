@@ -221,6 +221,23 @@ describe('whose credentials reach the CRM', () => {
     }
   });
 
+  it("refuses a signed-in browser's write from another site before it reaches the CRM", async () => {
+    const person = await addPerson(proxy.server.store, {
+      email: 'forged@proxy.test',
+      name: 'Forged Person',
+      role: 'manager',
+    });
+    const session = await startSession(proxy.server.store, person.id);
+    const mark = crm.requests.length;
+    const forged = await request(`${proxyRoot()}/Activity_SalesOpportunity`, {
+      method: 'POST',
+      headers: { Cookie: `dealdeck_session=${session}`, Origin: 'https://evil.example' },
+      json: { Subject: 'forged' },
+    });
+    expect(forged.status).toBe(403);
+    expect(requestsSince(mark)).toEqual([]);
+  });
+
   it('fetches a new token shortly before the held one expires', async () => {
     await proxy.api('/Pipeline?$top=1');
     const before = tokensFetched();

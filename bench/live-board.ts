@@ -528,7 +528,7 @@ async function benchOn(label: string, databaseUrl: string, browser: Browser, opt
         );
       }
       console.log(
-        `    opening the ${options.clients} streams took ${r.open.ms.toFixed(0)} ms, ${r.open.cpuMs.toFixed(0)} ms of the service's CPU, RSS +${r.open.rssMb.toFixed(1)} MB`,
+        `    opening the ${options.clients} streams took ${r.open.ms.toFixed(0)} ms, ${r.open.cpuMs.toFixed(0)} ms of the service's CPU, RSS ${r.open.rssMb >= 0 ? '+' : ''}${r.open.rssMb.toFixed(1)} MB`,
       );
       const d = r.delivery;
       // the streams' share of the CPU: a write with them against one without

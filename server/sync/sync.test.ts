@@ -271,6 +271,37 @@ describe('a source that refuses change tracking', () => {
   });
 });
 
+describe('a source that cannot expand a link', () => {
+  it('copies the records without that link, and still follows delta links', async () => {
+    const target = await emptyStore();
+    const noContact: typeof fetch = (input, init) => {
+      if (decodeURIComponent(String(input)).includes('Contact($select=ID)')) {
+        const error = { error: { code: 'BadRequest', message: 'Unknown navigation property Contact' } };
+        return Promise.resolve(Response.json(error, { status: 400 }));
+      }
+      return fetch(input, init);
+    };
+    const lines: string[] = [];
+    await syncFrom(target, options({ fetch: noContact, log: (line) => lines.push(line) }));
+    expect(lines).toContain(
+      'Activity_SalesOpportunity: the source cannot expand Contact: those links are not copied',
+    );
+    expect(
+      lines.some((line) =>
+        /^Activity_SalesOpportunity: \d+ records read \(in full; next run follows its delta link\)/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
+    const columns = ['ID', 'ContactID', 'RelationshipID', 'PhaseID', 'LastMutationDate'] as const;
+    const read = (store: Store) =>
+      store.db.selectFrom('activity').select(columns).orderBy('ID').execute() as Promise<Row[]>;
+    const [before, after] = [await read(service.server.store), await read(target)];
+    expect(before.some((row) => row.ContactID)).toBe(true);
+    expect(after).toEqual(before.map((row) => ({ ...row, ContactID: null })));
+  });
+});
+
 describe('OAuth2 client credentials', () => {
   let tokenServer: Server;
   let tokenUrl: string;

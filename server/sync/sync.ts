@@ -14,7 +14,7 @@ import type { Store } from '../db/database.ts';
 import { type Actor, writeAs } from '../journal/journal.ts';
 import { type EntityType, entitySets, model, setsInDependencyOrder } from '../model/model.ts';
 import { ODataError } from '../query/errors.ts';
-import { isRemovedEntry, linksExpand, removedId } from '../transfer/get-records.ts';
+import { isRemovedEntry, removedId } from '../transfer/get-records.ts';
 import { type ImportProblem, importRecords } from '../transfer/import-records.ts';
 import type { SourceRecord } from '../transfer/read-lines.ts';
 import { deleteEntity } from '../write/write-entity.ts';
@@ -127,8 +127,16 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
   async function syncSet(set: EntityType): Promise<SetSummary> {
     const setName = set.setName;
     const state = await readSetState(store, source, setName);
-    const expand = linksExpand(set);
-    const fullRead = `${source}/${setName}${expand ? `?$expand=${expand}` : ''}`;
+    // the links to read, each as Nav($select=ID); fewer when the source cannot expand some
+    let links = [...set.references.keys()];
+    let probed = false;
+    const readUrl = (since: string | null) => {
+      const query = [
+        ...(since ? [`$filter=${encodeURIComponent(`LastMutationDate ge ${since}`)}`] : []),
+        ...(links.length ? [`$expand=${links.map((name) => `${name}($select=ID)`).join(',')}`] : []),
+      ];
+      return `${source}/${setName}${query.length ? `?${query.join('&')}` : ''}`;
+    };
     const result: SetSummary = {
       setName,
       read: 'full',
@@ -151,12 +159,11 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       result.read = 'delta';
       state.started = runStart;
     } else if (state.since) {
-      const filter = `LastMutationDate ge ${state.since}`;
-      url = `${source}/${setName}?$filter=${encodeURIComponent(filter)}${expand ? `&$expand=${expand}` : ''}`;
+      url = readUrl(state.since);
       result.read = 'changed since';
       state.started = runStart;
     } else {
-      url = fullRead;
+      url = readUrl(null);
       state.started = runStart;
     }
     state.nextLink = url;
@@ -167,14 +174,27 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       try {
         page = await client.get(url, preferWith(track));
       } catch (error) {
-        if (
+        const refusedFirst =
           error instanceof SourceError &&
-          track &&
           result.pages === 0 &&
           url !== state.deltaLink &&
-          (error.status === 400 || error.status === 501)
-        ) {
-          log(`${setName}: the source refuses change tracking (${error.message}): reading without it`);
+          (error.status === 400 || error.status === 501);
+        if (refusedFirst && error.status === 400 && links.length && !probed) {
+          // which links can it not expand? each alone, on one record
+          probed = true;
+          const expandable = await expandableLinks(setName, links);
+          if (expandable.length < links.length) {
+            const dropped = links.filter((name) => !expandable.includes(name));
+            log(`${setName}: the source cannot expand ${dropped.join(', ')}: those links are not copied`);
+            links = expandable;
+            url = readUrl(result.read === 'changed since' ? state.since : null);
+            continue;
+          }
+        }
+        if (refusedFirst && track) {
+          log(
+            `${setName}: the source refuses change tracking (${(error as Error).message}): reading without it`,
+          );
           track = false;
           continue;
         }
@@ -184,7 +204,7 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
             `${setName}: the source no longer has the changes since the last run (410): reading it in full`,
           );
           state.deltaLink = null;
-          url = fullRead;
+          url = readUrl(null);
           result.read = 'full';
           state.nextLink = url;
           await saveSetState(store, source, setName, state);
@@ -225,6 +245,20 @@ export async function syncFrom(store: Store, options: SyncOptions): Promise<Sync
       `${setName}: ${result.records.toLocaleString('en')} records read (${describeRead(result, state)}), ${result.written.toLocaleString('en')} written${result.removalsNoted ? `, ${result.removalsNoted} removals` : ''}${result.problems ? `, ${result.problems} refused` : ''}`,
     );
     return result;
+  }
+
+  /** The links the source expands for the set, tried one at a time. */
+  async function expandableLinks(setName: string, names: string[]) {
+    const expandable: string[] = [];
+    for (const name of names) {
+      try {
+        await client.get(`${source}/${setName}?$top=1&$expand=${name}($select=ID)`);
+        expandable.push(name);
+      } catch (error) {
+        if (!(error instanceof SourceError) || error.status !== 400) throw error;
+      }
+    }
+    return expandable;
   }
 
   async function writePage(

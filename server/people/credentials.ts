@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../db/database.ts';
 import { ODataError } from '../query/errors.ts';
-import { findPerson, type Person } from './people.ts';
+import { findPerson, findPersonByCredential, type Person } from './people.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 export interface SessionLimits {
@@ -33,21 +33,14 @@ export async function personOfSession(
   now = Date.now(),
 ): Promise<Person | undefined> {
   const tokenHash = hashSecret(secret);
-  const session = (await store.db
-    .selectFrom('person_session')
-    .select(['PersonID', 'CreatedAt', 'LastSeenAt'])
-    .where('TokenHash', '=', tokenHash)
-    .executeTakeFirst()) as
-    | { PersonID: string; CreatedAt: number | string; LastSeenAt: number | string }
-    | undefined;
-  if (!session) return undefined;
-  const lastSeen = Number(session.LastSeenAt);
-  if (now - lastSeen > limits.idleMs || now - Number(session.CreatedAt) > limits.absoluteMs) {
+  const found = await findPersonByCredential(store, 'person_session', tokenHash, ['CreatedAt', 'LastSeenAt']);
+  if (!found) return undefined;
+  const lastSeen = Number(found.credential.LastSeenAt);
+  if (now - lastSeen > limits.idleMs || now - Number(found.credential.CreatedAt) > limits.absoluteMs) {
     await endSession(store, secret);
     return undefined;
   }
-  const found = await findPerson(store, { id: session.PersonID });
-  if (!found?.person.active) return undefined;
+  if (!found.person.active) return undefined;
   if (now - lastSeen > touchEveryMs) {
     await store.db
       .updateTable('person_session')
@@ -157,17 +150,10 @@ export const looksLikeAccessToken = (secret: string) => secret.startsWith(tokenP
 
 export async function personOfAccessToken(store: Store, secret: string, now = Date.now()) {
   const tokenHash = hashSecret(secret);
-  const row = (await store.db
-    .selectFrom('person_token')
-    .select(['PersonID', 'LastUsedAt', 'RevokedAt'])
-    .where('TokenHash', '=', tokenHash)
-    .executeTakeFirst()) as
-    | { PersonID: string; LastUsedAt: number | string | null; RevokedAt: unknown }
-    | undefined;
-  if (!row || row.RevokedAt !== null) return undefined;
-  const found = await findPerson(store, { id: row.PersonID });
-  if (!found?.person.active) return undefined;
-  if (row.LastUsedAt === null || now - Number(row.LastUsedAt) > touchEveryMs) {
+  const found = await findPersonByCredential(store, 'person_token', tokenHash, ['LastUsedAt', 'RevokedAt']);
+  if (!found || found.credential.RevokedAt !== null || !found.person.active) return undefined;
+  const lastUsed = found.credential.LastUsedAt;
+  if (lastUsed === null || now - Number(lastUsed) > touchEveryMs) {
     await store.db
       .updateTable('person_token')
       .set({ LastUsedAt: now })

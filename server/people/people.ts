@@ -82,6 +82,28 @@ export async function findPerson(store: Store, by: { id?: string; email?: string
   return row && { person: toPerson(row), passwordHash: row.PasswordHash };
 }
 
+/**
+ * The person a session or personal token names, with the credential's own columns (as
+ * `Credential<Column>`), in one query: every cookie or token request asks it.
+ */
+export async function findPersonByCredential<Column extends string>(
+  store: Store,
+  table: 'person_session' | 'person_token',
+  tokenHash: string,
+  columns: readonly Column[],
+) {
+  const row = (await selectPeople(store)
+    .innerJoin(`${table} as c`, 'c.PersonID', 'p.ID')
+    .select(columns.map((column) => `c.${column} as Credential${column}`))
+    .where('c.TokenHash', '=', tokenHash)
+    .executeTakeFirst()) as (PersonRow & Record<`Credential${Column}`, unknown>) | undefined;
+  if (!row) return undefined;
+  const credential = Object.fromEntries(
+    columns.map((column) => [column, row[`Credential${column}`]]),
+  ) as Record<Column, unknown>;
+  return { person: toPerson(row), credential };
+}
+
 export async function listPeople(store: Store): Promise<Person[]> {
   const rows = (await selectPeople(store).orderBy('p.Name').orderBy('p.Email').execute()) as PersonRow[];
   return rows.map(toPerson);

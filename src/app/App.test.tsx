@@ -5,18 +5,9 @@ import type { Person } from '../api/person';
 import { saveSettings } from '../lib/settings-store';
 import { fakeService } from '../test/fake-service';
 import { renderWithClient } from '../test/render-with-client';
+import { tom } from '../test/test-people';
 import { App } from './App';
 import { createQueryClient } from './query-client';
-
-const tom: Person = {
-  id: 'p-tom',
-  email: 'tom@example.com',
-  name: 'Tom Jansen',
-  role: 'rep',
-  employeeId: '00000000-0000-4000-8000-0000000000e1',
-  employeeName: 'Tom Jansen',
-  hasPassword: true,
-};
 
 const unauthorized = { status: 401, body: { error: { code: 'Unauthorized', message: 'Not signed in' } } };
 

@@ -6,6 +6,7 @@ import type { Person } from '../../api/person';
 import { authKeys } from '../../api/query-keys';
 import { fakeService, type RecordedRequest } from '../../test/fake-service';
 import { createTestClient, renderWithClient } from '../../test/render-with-client';
+import { tom, tomEmployee } from '../../test/test-people';
 import { Board } from './Board';
 import { dragInstructionsId } from './drag-instructions-id';
 
@@ -396,23 +397,12 @@ describe('Board cards far from the visible part of a column', () => {
   });
 });
 
-describe('Board for a signed-in rep', () => {
-  const me = { ID: '00000000-0000-4000-8000-0000000000e1', FirstName: 'Tom', LastName: 'Jansen' };
-  const rep: Person = {
-    id: 'p-tom',
-    email: 'tom@example.com',
-    name: 'Tom Jansen',
-    role: 'rep',
-    employeeId: me.ID,
-    employeeName: 'Tom Jansen',
-    hasPassword: true,
-  };
-
+describe('Board for a signed-in tom', () => {
   function renderAs(person: Person) {
     vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(fakeLayout);
     const { requests } = serve([
       card(1, lead.ID), // Sanne de Vries's
-      card(2, lead.ID, { SalesRepresentative: me }),
+      card(2, lead.ID, { SalesRepresentative: tomEmployee }),
       card(4, lead.ID, { SalesRepresentative: null }),
     ]);
     const client = createTestClient();
@@ -424,8 +414,8 @@ describe('Board for a signed-in rep', () => {
   const pickedUp = () =>
     screen.queryAllByRole('status').some((r) => /^(Picked up |Deal \d is over )/.test(r.textContent ?? ''));
 
-  it("locks another rep's card: it says whose it is and cannot be picked up", async () => {
-    const requests = renderAs(rep);
+  it("locks another tom's card: it says whose it is and cannot be picked up", async () => {
+    const requests = renderAs(tom);
     const locked = await screen.findByRole('article', { name: 'Deal 1' });
     expect(within(locked).getByText("Sanne de Vries's deal")).toBeInTheDocument();
     expect(locked).toHaveAccessibleDescription(
@@ -451,7 +441,7 @@ describe('Board for a signed-in rep', () => {
   });
 
   it('locks nothing for a manager', async () => {
-    renderAs({ ...rep, role: 'manager' });
+    renderAs({ ...tom, role: 'manager' });
     const card1 = await screen.findByRole('article', { name: 'Deal 1' });
     expect(within(card1).queryByText("Sanne de Vries's deal")).toBeNull();
     expect(card1).toHaveAccessibleDescription(/^To move this opportunity, press Space/);

@@ -6,21 +6,11 @@ import { authKeys } from '../../api/query-keys';
 import { saveSettings } from '../../lib/settings-store';
 import { fakeService } from '../../test/fake-service';
 import { createTestClient, renderWithClient } from '../../test/render-with-client';
+import { sanneEmployee, tom, tomEmployee } from '../../test/test-people';
 import { QuickAdd } from './QuickAdd';
 
 const pipelineId = '00000000-0000-4000-8000-000000000001';
 const phaseId = '00000000-0000-4000-8000-00000000000a';
-const me = '00000000-0000-4000-8000-0000000000e1';
-const sanne = { ID: '00000000-0000-4000-8000-0000000000a1', FirstName: 'Sanne', LastName: 'de Vries' };
-const tom: Person = {
-  id: 'p-tom',
-  email: 'tom@example.com',
-  name: 'Tom Jansen',
-  role: 'rep',
-  employeeId: me,
-  employeeName: 'Tom Jansen',
-  hasPassword: true,
-};
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -34,7 +24,7 @@ async function add(person: Person | null, choose?: string) {
       body: { ID: 'new', ...(body as object) },
     }),
     'GET /v1/odata/Relation_Person_Contact_Employee': () => ({
-      body: { value: [{ ID: me, FirstName: 'Tom', LastName: 'Jansen' }, sanne] },
+      body: { value: [tomEmployee, sanneEmployee] },
     }),
     'GET /v1/odata/': () => ({ body: { value: [] } }),
   });
@@ -58,7 +48,7 @@ async function add(person: Person | null, choose?: string) {
 describe('QuickAdd', () => {
   it("assigns a rep's deal to themself by default", async () => {
     const body = await add(tom);
-    expect(body).toMatchObject({ Subject: 'New deal', SalesRepresentative: { ID: me } });
+    expect(body).toMatchObject({ Subject: 'New deal', SalesRepresentative: { ID: tomEmployee.ID } });
   });
 
   it('lets a rep leave it unassigned, and offers them no other rep', async () => {
@@ -73,7 +63,7 @@ describe('QuickAdd', () => {
 
   it("lets a manager assign another rep's deal", async () => {
     const body = await add({ ...tom, role: 'manager' }, 'Sanne de Vries');
-    expect(body.SalesRepresentative).toEqual({ ID: sanne.ID });
+    expect(body.SalesRepresentative).toEqual({ ID: sanneEmployee.ID });
   });
 
   it('leaves the rep to another service, where nobody is signed in', async () => {

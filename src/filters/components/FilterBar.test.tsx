@@ -5,25 +5,14 @@ import type { Person } from '../../api/person';
 import { authKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
 import { createTestClient, renderWithClient } from '../../test/render-with-client';
+import { sanneEmployee, tom, tomEmployee } from '../../test/test-people';
 import { FilterBar } from './FilterBar';
-
-const me = '00000000-0000-4000-8000-0000000000e1';
-const sanne = { ID: '00000000-0000-4000-8000-0000000000a1', FirstName: 'Sanne', LastName: 'de Vries' };
-const tom: Person = {
-  id: 'p-tom',
-  email: 'tom@example.com',
-  name: 'Tom Jansen',
-  role: 'rep',
-  employeeId: me,
-  employeeName: 'Tom Jansen',
-  hasPassword: true,
-};
 
 afterEach(() => vi.unstubAllGlobals());
 
 function renderAs(person: Person) {
   fakeService({
-    'GET /v1/odata/Relation_Person_Contact_Employee': () => ({ body: { value: [sanne] } }),
+    'GET /v1/odata/Relation_Person_Contact_Employee': () => ({ body: { value: [sanneEmployee] } }),
     'GET /v1/odata/': () => ({ body: { value: [] } }),
   });
   const client = createTestClient();
@@ -45,7 +34,7 @@ describe('FilterBar: my deals', () => {
     await userEvent.selectOptions(screen.getByLabelText('Sales rep'), 'Sanne de Vries');
     const search = new URLSearchParams(window.location.search);
     expect(search.get('mine')).toBeNull();
-    expect(search.get('rep')).toBe(sanne.ID);
+    expect(search.get('rep')).toBe(sanneEmployee.ID);
 
     await userEvent.click(screen.getByRole('button', { name: 'My deals' }));
     expect(new URLSearchParams(window.location.search).get('rep')).toBeNull();

@@ -5,6 +5,7 @@ import type { Person } from '../../api/person';
 import { authKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
 import { createTestClient, renderWithClient } from '../../test/render-with-client';
+import { sanneEmployee, tom } from '../../test/test-people';
 import { OpportunityDrawer } from './OpportunityDrawer';
 
 const id = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
@@ -33,8 +34,7 @@ describe('OpportunityDrawer', () => {
     expect([...currency.options].map((o) => o.value)).toEqual(['EUR', 'USD', 'GBP', 'CHF']);
   });
 
-  it("shows another rep's deal read-only to a rep, with the reason", async () => {
-    const sanne = { ID: '00000000-0000-4000-8000-0000000000a1', FirstName: 'Sanne', LastName: 'de Vries' };
+  it("shows another tom's deal read-only to a tom, with the reason", async () => {
     const { requests } = fakeService({
       [`GET /v1/odata/Activity_SalesOpportunity(${id})`]: () => ({
         body: {
@@ -47,22 +47,13 @@ describe('OpportunityDrawer', () => {
           Probability: 40,
           WeightedAmount: 400,
           ProductLines: [],
-          SalesRepresentative: sanne,
+          SalesRepresentative: sanneEmployee,
         },
       }),
       'GET /v1/odata/': () => ({ body: { value: [] } }),
     });
-    const rep: Person = {
-      id: 'p-tom',
-      email: 'tom@example.com',
-      name: 'Tom Jansen',
-      role: 'rep',
-      employeeId: '00000000-0000-4000-8000-0000000000e1',
-      employeeName: 'Tom Jansen',
-      hasPassword: true,
-    };
     const client = createTestClient();
-    client.setQueryData(authKeys.session(), { person: rep, repSees: 'all' });
+    client.setQueryData(authKeys.session(), { person: tom, repSees: 'all' });
     let closed = false;
     renderWithClient(<OpportunityDrawer id={id} onClose={() => (closed = true)} />, client);
     expect(await screen.findByText("Read only: Sanne de Vries's deal.")).toBeInTheDocument();

@@ -19,6 +19,8 @@ export interface UpstreamRequest {
   /** path and query as the front got them */
   url: string;
   headers: IncomingHttpHeaders;
+  /** the body as it reached the front */
+  body: string;
 }
 
 export interface TestUpstream {
@@ -131,7 +133,13 @@ export async function startTestUpstream(
   const acceptedTokens = new Set<string>();
   let service: RunningServer | undefined;
   const front = createServer(async (req, res) => {
-    requests.push({ method: req.method!, url: req.url!, headers: { ...req.headers } });
+    const seen: UpstreamRequest = {
+      method: req.method!,
+      url: req.url!,
+      headers: { ...req.headers },
+      body: '',
+    };
+    requests.push(seen);
     const refuse = (status: number, code: string, message: string) => {
       res.writeHead(status, {
         'Content-Type': 'application/json',
@@ -170,6 +178,9 @@ export async function startTestUpstream(
       if (!res.writableFinished) forward.destroy();
     });
     pipeline(req, forward, () => {});
+    req.on('data', (chunk: Buffer) => {
+      seen.body += chunk.toString();
+    });
   });
   const frontOrigin = await listen(front);
   try {

@@ -171,6 +171,25 @@ describe('writes', () => {
     expect(followed.body.Subject).toBe('Made through the proxy');
     expect((await direct(`/Activity_SalesOpportunity(${created.body.ID})`)).status).toBe(200);
   });
+
+  it('sends an @odata.bind under our root up as one under the CRM root', async () => {
+    const mark = crm.requests.length;
+    const created = await proxy.api('/Activity_SalesOpportunity', {
+      method: 'POST',
+      json: {
+        Subject: 'Bound through the proxy',
+        'Phase@odata.bind': `${proxyRoot()}/Datastore_Phase_ActivitySalesOpportunity(${phaseIds[2]})`,
+        Pipeline: { ID: pipelineId },
+      },
+    });
+    expect(created.status).toBe(201);
+    const [sent] = requestsSince(mark);
+    expect(JSON.parse(sent.body)['Phase@odata.bind']).toBe(
+      `${crm.root}/Datastore_Phase_ActivitySalesOpportunity(${phaseIds[2]})`,
+    );
+    const stored = await direct(`/Activity_SalesOpportunity(${created.body.ID})?$expand=Phase($select=ID)`);
+    expect(stored.body.Phase.ID).toBe(phaseIds[2]);
+  });
 });
 
 describe('whose credentials reach the CRM', () => {

@@ -15,7 +15,9 @@ import type { DbRecord } from '../write/records.ts';
 
 export const journalTable = 'change_journal';
 
-export type ChangeKind = 'created' | 'updated' | 'deleted';
+import type { ChangeKind } from './change-kind.ts';
+
+export type { ChangeKind };
 
 /** Who wrote: a person, the service's API_TOKEN, or Dealdeck itself (demo data, import, rules). */
 export interface Actor {

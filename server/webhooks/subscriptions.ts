@@ -3,6 +3,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../db/database.ts';
 import { type ChangeKind, journalReach } from '../journal/journal.ts';
+import type { DeliveryStatus, DeliverySummary, DeliveryView, SubscriptionView } from './webhook-types.ts';
+
+export type { DeliveryStatus, DeliverySummary, DeliveryView, SubscriptionView };
+
 import { entitySets } from '../model/model.ts';
 import { ODataError } from '../query/errors.ts';
 import { assertPublicTarget, parseTargetUrl } from './target-address.ts';
@@ -23,36 +27,6 @@ export interface SubscriptionRow {
   CreatedAt: string;
   CreatedBy: string;
   UpdatedAt: string;
-}
-
-export interface DeliverySummary {
-  id: string;
-  sequence: number;
-  status: DeliveryStatus;
-  attempts: number;
-  lastAttemptAt: string | null;
-  responseStatus: number | null;
-  error: string | null;
-}
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-/** A subscription as the API shows it (never its secret). */
-export interface SubscriptionView {
-  id: string;
-  url: string;
-  /** entity sets whose changes are sent; null: every set */
-  sets: string[] | null;
-  kinds: ChangeKind[];
-  active: boolean;
-  description: string;
-  createdAt: string;
-  createdBy: string;
-  /** the most recently attempted delivery, or null before the first attempt */
-  lastDelivery: DeliverySummary | null;
-  /** deliveries waiting to be (re)tried, and those that finally failed */
-  pending: number;
-  failed: number;
 }
 
 export interface SubscriptionInput {
@@ -299,17 +273,6 @@ const summaryOf = (row: DeliveryRow): DeliverySummary => ({
   responseStatus: row.LastStatusCode === null ? null : Number(row.LastStatusCode),
   error: row.LastError,
 });
-
-/** One entry of a subscription's delivery log. */
-export interface DeliveryView extends DeliverySummary {
-  set: string;
-  recordId: string;
-  kind: ChangeKind;
-  createdAt: string;
-  /** when it is tried next (pending only) */
-  nextAttemptAt: string | null;
-  finishedAt: string | null;
-}
 
 export const deliveryViewOf = (row: DeliveryRow): DeliveryView => ({
   ...summaryOf(row),

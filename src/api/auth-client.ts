@@ -1,26 +1,7 @@
-// Requests to Dealdeck's own sign-in service under /auth: JSON both ways, the session cookie
-// sent by the browser itself (same origin), errors parsed like OData's ({"error":{code,message}}).
-import { errorFromResponse } from './odata-error';
+// Requests to Dealdeck's own sign-in service under /auth.
+import { type JsonMethod, jsonRequest } from './json-request';
 
 export const authRoot = '/auth';
 
-export async function authRequest<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${authRoot}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-    signal,
-  });
-  if (!response.ok) throw await errorFromResponse(response);
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+export const authRequest = <T>(method: JsonMethod, path: string, body?: unknown, signal?: AbortSignal) =>
+  jsonRequest<T>(method, `${authRoot}${path}`, body, signal);

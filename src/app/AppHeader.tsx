@@ -5,8 +5,7 @@ import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { SignedInPerson } from '../account/components/SignedInPerson';
 import type { Person } from '../api/person';
 import { navigate } from '../lib/url-state';
-import { CloseIcon, KeyIcon, LogoIcon, MenuIcon, SettingsIcon, UsersIcon } from '../ui/icons';
-import { WebhookIcon } from '../webhooks/components/WebhookIcon';
+import { CloseIcon, KeyIcon, LogoIcon, MenuIcon, SettingsIcon, UsersIcon, WebhookIcon } from '../ui/icons';
 
 export type Screen = 'board' | 'forecast' | 'settings' | 'tokens' | 'people' | 'webhooks' | 'welcome';
 

@@ -1,16 +1,10 @@
 // A subscription's delivery log: its newest 50 changes, with state, attempts and last answer.
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { DeliveryView } from '../../../server/webhooks/webhook-types';
 import { webhookKeys, webhookRequest } from './webhooks-client';
-import type { ChangeKind, DeliverySummary } from './webhooks-query';
 
-export interface Delivery extends DeliverySummary {
-  set: string;
-  recordId: string;
-  kind: ChangeKind;
-  createdAt: string;
-  nextAttemptAt: string | null;
-  finishedAt: string | null;
-}
+/** One entry of a webhook's delivery log. */
+export type Delivery = DeliveryView;
 
 export const fetchDeliveries = async (id: string, signal?: AbortSignal) =>
   (

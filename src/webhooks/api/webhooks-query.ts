@@ -1,34 +1,12 @@
 // The webhook subscriptions with their last delivery, and the entity sets one may choose from.
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { SubscriptionView } from '../../../server/webhooks/webhook-types';
 import { webhookKeys, webhookRequest } from './webhooks-client';
 
-export type ChangeKind = 'created' | 'updated' | 'deleted';
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-export interface DeliverySummary {
-  id: string;
-  sequence: number;
-  status: DeliveryStatus;
-  attempts: number;
-  lastAttemptAt: string | null;
-  responseStatus: number | null;
-  error: string | null;
-}
-
-export interface Webhook {
-  id: string;
-  url: string;
-  /** null: every entity set */
-  sets: string[] | null;
-  kinds: ChangeKind[];
-  active: boolean;
-  description: string;
-  createdAt: string;
-  createdBy: string;
-  lastDelivery: DeliverySummary | null;
-  pending: number;
-  failed: number;
-}
+export type { ChangeKind } from '../../../server/journal/change-kind';
+export type { DeliveryStatus, DeliverySummary } from '../../../server/webhooks/webhook-types';
+/** A webhook as the API lists it (never its secret). */
+export type Webhook = SubscriptionView;
 
 export interface WebhookList {
   value: Webhook[];

@@ -6,15 +6,15 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Store } from '../db/database.ts';
-import { ChangeFeed } from '../journal/stream.ts';
 import { movementHandler, movementPath } from '../journal/movement-route.ts';
+import { ChangeFeed } from '../journal/stream.ts';
 import { changesHandler, changesPath } from '../journal/stream-route.ts';
 import { authRoutes } from '../people/auth-routes.ts';
 import type { AuthSettings } from '../people/auth-settings.ts';
 import { principalOfRequest, unauthorized } from '../people/authenticate.ts';
 import { assertSameOrigin, isSafeMethod } from '../people/same-origin.ts';
 import { ODataError } from '../query/errors.ts';
-import { modeHandler, modePath, noChangeStream } from '../upstream/service-mode.ts';
+import { modeHandler, modePath, notInProxyMode } from '../upstream/service-mode.ts';
 import type { UpstreamProxy } from '../upstream/upstream-proxy.ts';
 import { webhookRoutes, webhooksPath } from '../webhooks/webhook-routes.ts';
 import { type WebhookSettings, webhookSettings } from '../webhooks/webhook-settings.ts';
@@ -165,13 +165,24 @@ export function createApp(options: AppOptions) {
   app.route('/auth', authRoutes(store, auth));
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);
-  app.get(changesPath, upstream ? noChangeStream(upstream.url) : changesHandler(store, changes, auth));
-  app.get(modePath, modeHandler(upstream?.url));
-  app.get(movementPath, movementHandler(store, auth));
-  app.route(
-    webhooksPath,
-    webhookRoutes(store, options.webhooks?.settings ?? webhookSettings(), options.webhooks?.onChange),
+  app.get(
+    changesPath,
+    upstream ? notInProxyMode('change stream', upstream.url) : changesHandler(store, changes, auth),
   );
+  app.get(modePath, modeHandler(upstream?.url));
+  app.get(
+    movementPath,
+    upstream ? notInProxyMode('forecast movement', upstream.url) : movementHandler(store, auth),
+  );
+  if (upstream) {
+    app.all(webhooksPath, notInProxyMode('webhook delivery', upstream.url));
+    app.all(`${webhooksPath}/*`, notInProxyMode('webhook delivery', upstream.url));
+  } else {
+    app.route(
+      webhooksPath,
+      webhookRoutes(store, options.webhooks?.settings ?? webhookSettings(), options.webhooks?.onChange),
+    );
+  }
   app.all('/v1/*', (c) =>
     errorResponse(c, new ODataError(404, 'NotFound', `The API lives under ${apiBasePath}`)),
   );

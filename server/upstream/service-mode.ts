@@ -12,13 +12,14 @@ export const modeHandler = (upstreamUrl: string | undefined) => (c: Context) =>
   c.json<ServiceMode>(upstreamUrl ? { mode: 'proxy', upstream: upstreamUrl } : { mode: 'own' });
 
 /**
- * /v1/changes in proxy mode: the change stream reads our journal, and the upstream's changes
- * never pass through it. A 404 makes the dashboard refresh the board every 30 s instead.
+ * What reads Dealdeck's own change journal (the change stream, forecast movement, webhooks), in
+ * proxy mode: the upstream's changes never pass through the journal. A 404 makes the dashboard
+ * do without: the board refreshes every 30 s, the forecast shows no movement.
  */
-export const noChangeStream = (upstreamUrl: string) => () => {
+export const notInProxyMode = (what: string, upstreamUrl: string) => () => {
   throw new ODataError(
     404,
     'NotFound',
-    `There is no change stream in proxy mode: Dealdeck forwards /v1/odata to ${upstreamUrl}, whose changes it does not hear. Read the records again to see them`,
+    `There is no ${what} in proxy mode: Dealdeck forwards /v1/odata to ${upstreamUrl}, whose changes its change journal does not hold`,
   );
 };

@@ -323,6 +323,23 @@ describe('proxy mode elsewhere', () => {
     const own = await request(`${crm.service.origin}/v1/mode`);
     expect(own.body).toEqual({ mode: 'own' });
   });
+
+  it('forecast movement and webhooks answer 404: the local journal holds none of the upstream’s changes', async () => {
+    const auth = { headers: { Authorization: `Bearer ${proxy.apiToken}` } };
+    const movement = await request(
+      `${proxy.server.origin}/v1/movement?pipeline=00000000-0000-4000-8000-000000000001&since=2026-11-01&from=2026-10-01&to=2026-12-31`,
+      auth,
+    );
+    expect(movement.status).toBe(404);
+    expect(movement.body.error.message).toMatch(/no forecast movement in proxy mode/);
+    for (const path of ['/v1/webhooks', '/v1/webhooks/some-id/deliveries']) {
+      const webhooks = await request(`${proxy.server.origin}${path}`, auth);
+      expect(webhooks.status, path).toBe(404);
+      expect(webhooks.body.error.message).toMatch(/no webhook delivery in proxy mode/);
+    }
+    // without credentials, still nothing but 401
+    expect((await request(`${proxy.server.origin}/v1/webhooks`)).status).toBe(401);
+  });
 });
 
 describe('502 when the CRM cannot be used', () => {

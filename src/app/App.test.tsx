@@ -202,4 +202,22 @@ describe('App and sign-in', () => {
     expect(requests.some((r) => r.url.pathname.startsWith('/auth'))).toBe(false);
     expect(requests.every((r) => r.headers.get('Authorization') === 'Bearer secret')).toBe(true);
   });
+
+  it('says plainly when another service refuses the page (no CORS) instead of an empty board', async () => {
+    saveSettings({ baseUrl: 'https://crm.example.com/v1/odata', token: 'secret', staleDays: 14 });
+    fakeService({
+      'GET /v1/odata/': () => {
+        // what fetch does when the answer lacks CORS headers
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    renderWithClient(<App />);
+    expect(
+      await screen.findByText(
+        /crm\.example\.com did not let this page read its answer/,
+        {},
+        { timeout: 5000 },
+      ),
+    ).toHaveTextContent('proxy mode: UPSTREAM_URL');
+  });
 });

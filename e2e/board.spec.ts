@@ -1,4 +1,4 @@
-import { card, column, dragTo, expect, openBoardFor, test, totals } from './support/fixtures';
+import { card, column, dragTo, expect, openBoardFor, startDrag, test, totals } from './support/fixtures';
 
 test('the board loads the pipeline with a column per phase and the demo cards', async ({ page, board }) => {
   await page.goto('/');
@@ -33,15 +33,10 @@ test('a card dragged by pointer lands in the new phase, checked through the API'
   await expect(totals(page, 'Qualified')).toContainText('0 opportunities');
   const source = card(page, opportunity.Subject);
   const target = column(page, 'Qualified');
-  const from = (await source.boundingBox())!;
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 3 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 30, { steps: 12 });
+  const drag = await startDrag(page, source, target);
   await expect(target).toHaveClass(/ring-indigo-400/);
   await page.screenshot({ path: 'test-results/screenshots/drag-in-progress.png' });
-  await page.mouse.up();
+  await drag.drop();
 
   await expect(card(column(page, 'Qualified'), opportunity.Subject)).toBeVisible();
   expect((await saved).status()).toBe(200);
@@ -97,13 +92,7 @@ test('reordering within a column writes a SortIndex between the neighbours', asy
   const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(third.ID));
   const source = card(page, third.Subject);
   const target = card(page, first.Subject);
-  const from = (await source.boundingBox())!;
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2 - 10, { steps: 3 });
-  await page.mouse.move(to.x + to.width / 2, to.y + 5, { steps: 15 });
-  await page.mouse.up();
+  await dragTo(page, source, target, 'top');
   expect((await saved).status()).toBe(200);
   expect((await api.opportunity(third.ID)).SortIndex).toBeLessThan(1);
   await expect(column(page, 'Lead').getByRole('article')).toContainText([`${tag} C`, `${tag} A`, `${tag} B`]);

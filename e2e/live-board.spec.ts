@@ -1,7 +1,7 @@
 // The live board: what one person does shows on another's board within a second, through
 // Dealdeck's change stream (GET /v1/changes).
 import type { Browser, Page } from '@playwright/test';
-import { card, column, dragTo, expect, openBoardFor, test, totals } from './support/fixtures';
+import { card, column, dragTo, expect, openBoardFor, startDrag, test, totals } from './support/fixtures';
 import { storageStateOf } from './support/people';
 
 /** A second person's board (a rep's), in a browser context of its own. */
@@ -89,16 +89,15 @@ test('a change to the card being dragged waits for the drop, which is then refus
   createOpportunity,
 }) => {
   const opportunity = await createOpportunity('Lead');
+  // a second card on the board, changed after the dragged one: once its change shows, the
+  // dragged card's change (earlier in the stream) has reached the board too
+  const witness = await createOpportunity('Negotiation', { Subject: `${opportunity.Subject} witness` });
   await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await expect(card(page, witness.Subject)).toBeVisible();
   await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
   const source = card(column(page, 'Lead'), opportunity.Subject);
   const target = column(page, 'Qualified');
-  const from = (await source.boundingBox())!;
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 3 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 30, { steps: 12 });
+  const drag = await startDrag(page, source, target);
   await expect(target).toHaveClass(/ring-indigo-400/);
 
   // someone moves it to Proposal meanwhile: the card stays under the pointer
@@ -106,15 +105,15 @@ test('a change to the card being dragged waits for the drop, which is then refus
     EstimatedAmount: 99_000,
     Phase: { ID: board.phase('Proposal').ID },
   });
-  await page.waitForTimeout(1000);
+  await api.patch('Activity_SalesOpportunity', witness.ID, { EstimatedAmount: 77_000 });
+  await expect(card(page, witness.Subject)).toContainText('€77,000');
   await expect(card(column(page, board.phase('Proposal').Name), opportunity.Subject)).toHaveCount(0);
   await expect(source).toBeAttached();
 
   const refused = page.waitForResponse(
     (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
   );
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 20, { steps: 2 });
-  await page.mouse.up();
+  await drag.drop();
   expect((await refused).status()).toBe(412);
   await expect(page.getByRole('alert')).toContainText('Someone else changed');
   const theirs = card(column(page, board.phase('Proposal').Name), opportunity.Subject);

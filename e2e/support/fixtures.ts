@@ -73,13 +73,39 @@ export async function openBoardFor(page: Page, pipelineId: string, search: strin
   await expect(card(page, subject)).toBeVisible();
 }
 
-/** A pointer drag in small steps, as a hand would do it (dnd-kit needs intermediate moves). */
-export async function dragTo(page: Page, source: Locator, target: Locator) {
+/**
+ * Picks a card up and holds it over a target, in small steps as a hand would (dnd-kit needs the
+ * intermediate moves); `drop` lets go. `over` is where on the target: near its bottom (a column's
+ * free space) or its top (above a card).
+ */
+export async function startDrag(
+  page: Page,
+  source: Locator,
+  target: Locator,
+  over: 'bottom' | 'top' = 'bottom',
+) {
   const from = (await source.boundingBox())!;
   const to = (await target.boundingBox())!;
+  const x = to.x + to.width / 2;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
-  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 5, { steps: 3 });
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height - 30, { steps: 12 });
-  await page.mouse.up();
+  await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 - 5, { steps: 3 });
+  await page.mouse.move(x, over === 'bottom' ? to.y + to.height - 30 : to.y + 5, { steps: 12 });
+  return {
+    drop: async () => {
+      // a last small move: dnd-kit settles the target on a move, not on the release
+      await page.mouse.move(x, over === 'bottom' ? to.y + to.height - 20 : to.y + 6, { steps: 2 });
+      await page.mouse.up();
+    },
+  };
+}
+
+/** A whole drag: picked up, held over the target, dropped. */
+export async function dragTo(
+  page: Page,
+  source: Locator,
+  target: Locator,
+  over: 'bottom' | 'top' = 'bottom',
+) {
+  await (await startDrag(page, source, target, over)).drop();
 }

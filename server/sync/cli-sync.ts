@@ -1,11 +1,10 @@
 // npm run sync -- --from <service root> [--token T | --client-id ID --client-secret S --token-url URL [--scope S]]
 // Mirrors the entity sets of a live OData service into the database of DATABASE_URL (default
 // data/dealdeck.db), migrating it first; a second run copies what changed (sync.ts).
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../db/database.ts';
 import { migrate } from '../db/migrations.ts';
-import { count, databaseUrl, progressLine, seconds } from '../transfer/cli-support.ts';
+import { count, databaseUrl, progressLine, runAsCommand, seconds } from '../transfer/cli-support.ts';
 import type { ClientCredentials } from './client-credentials.ts';
 import { SourceError } from './source-error.ts';
 import { syncFrom } from './sync.ts';
@@ -110,8 +109,4 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runAsCommand(import.meta.url, main);

@@ -5,12 +5,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../db/database.ts';
-import { migrate } from '../db/migrations.ts';
+import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { readJournal } from '../journal/journal.ts';
 import { tablesInDependencyOrder } from '../model/model.ts';
-import { createTestDatabase, type TestDatabase } from '../test-support/test-database.ts';
+import { withEmptyStores } from '../test-support/empty-stores.ts';
 import { withTestService } from '../test-support/test-service.ts';
 import { type SyncOptions, syncFrom } from './sync.ts';
 import { syncStateTable } from './sync-state.ts';
@@ -18,22 +17,7 @@ import { syncStateTable } from './sync-state.ts';
 type Row = Record<string, any>;
 
 const service = withTestService({ demoData: true, demoSize: 20 });
-const opened: { store: Store; database: TestDatabase }[] = [];
-
-async function emptyStore(): Promise<Store> {
-  const database = await createTestDatabase();
-  const store = openStore(database.url);
-  opened.push({ store, database });
-  await migrate(store);
-  return store;
-}
-
-afterAll(async () => {
-  for (const { store, database } of opened.splice(0)) {
-    await store.close();
-    await database.drop();
-  }
-});
+const emptyStore = withEmptyStores();
 
 const tables = tablesInDependencyOrder().map((root) => root.table);
 

@@ -4,11 +4,10 @@
 // was not written, 2 for a wrong command line.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../db/database.ts';
 import { migrate } from '../db/migrations.ts';
-import { count, databaseUrl, importOrder, progressLine, rate, seconds } from './cli-support.ts';
+import { count, databaseUrl, importOrder, progressLine, rate, runAsCommand, seconds } from './cli-support.ts';
 import { csvRecords } from './csv.ts';
 import { entitySetNamed, type TransferFormat, UnknownSetError } from './fields.ts';
 import { describeIgnored } from './get-records.ts';
@@ -164,8 +163,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+runAsCommand(import.meta.url, main);

@@ -1,5 +1,6 @@
 // What the import and export commands share: the database, progress on a terminal, numbers.
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { defaultDatabaseUrl, isPostgresUrl } from '../db/database.ts';
 import { setsInDependencyOrder } from '../model/model.ts';
 
@@ -42,3 +43,12 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
 
 /** The order in which to import the sets, so that every link finds its target. */
 export const importOrder = setsInDependencyOrder();
+
+/** Runs a command's main when its file is the one Node was started with (not when a test imports it). */
+export function runAsCommand(moduleUrl: string, main: (args: string[]) => Promise<number>) {
+  if (process.argv[1] && moduleUrl === pathToFileURL(process.argv[1]).href) {
+    main(process.argv.slice(2)).then((code) => {
+      process.exitCode = code;
+    });
+  }
+}

@@ -2,13 +2,12 @@
 // computed fields, dates and numbers) go into an empty database and give the same records
 // back, dates and numbers included. On SQLite and (DEALDECK_TEST_DB=postgres) PostgreSQL.
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../db/database.ts';
-import { migrate } from '../db/migrations.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../db/database.ts';
 import { versionColumn } from '../db/schema.ts';
 import { readJournal } from '../journal/journal.ts';
 import { entitySets, tablesInDependencyOrder } from '../model/model.ts';
-import { createTestDatabase, type TestDatabase } from '../test-support/test-database.ts';
+import { withEmptyStores } from '../test-support/empty-stores.ts';
 import { type ApiResponse, withTestService } from '../test-support/test-service.ts';
 import { createEntity } from '../write/write-entity.ts';
 import { importOrder } from './cli-support.ts';
@@ -22,22 +21,7 @@ type Row = Record<string, any>;
 const iso = (value: unknown) => new Date(value as string).toISOString();
 
 const service = withTestService({ demoData: true, demoSize: 25 });
-const opened: { store: Store; database: TestDatabase }[] = [];
-
-async function emptyStore(): Promise<Store> {
-  const database = await createTestDatabase();
-  const store = openStore(database.url);
-  opened.push({ store, database });
-  await migrate(store);
-  return store;
-}
-
-afterAll(async () => {
-  for (const { store, database } of opened.splice(0)) {
-    await store.close();
-    await database.drop();
-  }
-});
+const emptyStore = withEmptyStores();
 
 /** Every page of a set as the service returns it, one JSON text a page, through @odata.nextLink. */
 async function getPages(setName: string, pageSize = 7): Promise<string[]> {

@@ -8,7 +8,7 @@
 // bench/live-service.ts), so that its CPU and memory are its own: /proc/<pid>/stat and status.
 // The data is bench:ui's 5,000 open opportunities (data/bench-ui-open-5000.db), copied for the
 // run; on PostgreSQL the same rows copied (once) into the database dealdeck_bench_live_5000.
-import { type ChildProcess, execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -20,7 +20,7 @@ import { sessionCookie } from '../server/people/authenticate.ts';
 import { startSession } from '../server/people/credentials.ts';
 import { addPerson, findPerson } from '../server/people/people.ts';
 import { copyToPostgres } from './copy-to-postgres.ts';
-import { authHeaders, benchToken, freePort } from './measure.ts';
+import { authHeaders, startService } from './measure.ts';
 
 export interface LiveBenchOptions {
   /** where bench:ui keeps its seeded open opportunities, and how many */
@@ -58,51 +58,14 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-interface Service {
-  origin: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
+type Service = Awaited<ReturnType<typeof startService>>;
 
 /** The service as its own process, one instance, with the bench's token and the built dashboard. */
-async function startService(databaseUrl: string, profileDir?: string): Promise<Service> {
-  const port = await freePort();
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/live-service.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DEMO_DATA: '0',
-      WORKERS: '1',
-      API_TOKEN: benchToken,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const startLiveService = (databaseUrl: string, profileDir?: string) =>
+  startService(databaseUrl, 1, {
+    entry: 'bench/live-service.ts',
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('is running')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-  });
-  let stopping = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`The service (pid ${child.pid}) exited by itself: ${signal ?? code}`);
-      resolve();
-    }),
-  );
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    child,
-    async stop() {
-      stopping = true;
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** A manager's session cookie, written into the service's database directly (as bench:ui does). */
 async function managerSession(databaseUrl: string) {
@@ -495,7 +458,7 @@ async function measureOpenBoards(service: Service, options: LiveBenchOptions) {
 // ---------------------------------------------------------------------------------------------
 
 async function benchOn(label: string, databaseUrl: string, browser: Browser, options: LiveBenchOptions) {
-  const service = await startService(databaseUrl, options.profileDir);
+  const service = await startLiveService(databaseUrl, options.profileDir);
   try {
     const session = await managerSession(databaseUrl);
     console.log('');

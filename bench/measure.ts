@@ -65,16 +65,23 @@ export const freePort = () =>
 export const benchToken = `bench-${process.pid}-${Date.now()}`;
 export const authHeaders = { Authorization: `Bearer ${benchToken}` };
 
+/**
+ * The service as its own process (server/main.ts, or `entry`), on a free port with the bench's
+ * token, until `stop`. `nodeArgs` go to Node itself (e.g. --cpu-prof).
+ */
 export async function startService(
   url: string,
   workers: number,
-): Promise<{ origin: string; child: ChildProcess }> {
+  options: { entry?: string; nodeArgs?: string[] } = {},
+): Promise<{ origin: string; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn('node_modules/.bin/tsx', ['server/main.ts'], {
+  const { entry = 'server/main.ts', nodeArgs = [] } = options;
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     env: {
       ...process.env,
       DATABASE_URL: url,
       PORT: String(port),
+      HOST: '127.0.0.1',
       DEMO_DATA: '0',
       WORKERS: String(workers),
       API_TOKEN: benchToken,
@@ -87,7 +94,22 @@ export async function startService(
     });
     child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
   });
-  return { origin: `http://127.0.0.1:${port}`, child };
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) console.error(`The service (pid ${child.pid}) exited by itself: ${signal ?? code}`);
+      resolve();
+    }),
+  );
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    child,
+    async stop() {
+      stopping = true;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Latency one request at a time for `seconds` (at least 50 requests, or `atLeast`), timed with sub-millisecond resolution. */

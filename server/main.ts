@@ -52,7 +52,7 @@ async function main() {
     );
     if (server.upstream) {
       console.log(
-        `Proxy mode: ${server.serviceRoot} forwards to ${server.upstream.url}${server.upstream.token ? '' : ' (without a token: no UPSTREAM_TOKEN_URL)'}`,
+        `Proxy mode: ${server.serviceRoot} forwards to ${server.upstream.url}${server.upstream.grants ? ' with the token of the person asking (UPSTREAM_SIGN_IN=person; each connects in Settings)' : server.upstream.token ? '' : ' (without a token: no UPSTREAM_TOKEN_URL)'}`,
       );
     }
     const notice = await signInNotice(server.store, {

@@ -81,7 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     listenUrl: isPostgresUrl(options.databaseUrl) ? options.databaseUrl : undefined,
     settings: options.changeStream,
   });
-  const upstream = options.upstream && createUpstreamProxy(options.upstream);
+  const upstream = options.upstream && createUpstreamProxy(options.upstream, store);
   const hooks = webhookSettings(options.webhooks);
   const webhooks = options.webhooks ? new WebhookDeliverer(store, changes, hooks) : undefined;
   const app = createApp({

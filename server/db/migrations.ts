@@ -6,6 +6,7 @@ import { createJournalTable } from '../journal/journal.ts';
 import { tableColumns, tables } from '../model/model.ts';
 import { createPeopleTables } from '../people/people-schema.ts';
 import { createSyncTables } from '../sync/sync-state.ts';
+import { createUpstreamGrantTables } from '../upstream/upstream-grant-schema.ts';
 import { createWebhookTables } from '../webhooks/webhook-schema.ts';
 import type { Store } from './database.ts';
 import { substringIndexes, substringIndexTable } from './dialect.ts';
@@ -89,6 +90,11 @@ export const migrations: Migration[] = [
     version: 9,
     name: 'sync: where a mirror of each source stands, per entity set',
     up: createSyncTables,
+  },
+  {
+    version: 10,
+    name: "per-person upstream sign-in: each person's upstream tokens and connect flows",
+    up: createUpstreamGrantTables,
   },
 ];
 

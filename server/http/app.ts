@@ -15,6 +15,7 @@ import { principalOfRequest, unauthorized } from '../people/authenticate.ts';
 import { assertSameOrigin, isSafeMethod } from '../people/same-origin.ts';
 import { ODataError } from '../query/errors.ts';
 import { modeHandler, modePath, notInProxyMode } from '../upstream/service-mode.ts';
+import { connectPath, upstreamConnectRoutes } from '../upstream/upstream-connect-routes.ts';
 import type { UpstreamProxy } from '../upstream/upstream-proxy.ts';
 import { webhookRoutes, webhooksPath } from '../webhooks/webhook-routes.ts';
 import { type WebhookSettings, webhookSettings } from '../webhooks/webhook-settings.ts';
@@ -162,6 +163,7 @@ export function createApp(options: AppOptions) {
   const odata = upstream
     ? (c: Context) => upstream.handle(c, apiBasePath)
     : (c: Context) => handleOData(store, c, apiBasePath, auth);
+  app.route(connectPath, upstreamConnectRoutes(store, auth, upstream?.grants));
   app.route('/auth', authRoutes(store, auth));
   app.all(apiBasePath, odata);
   app.all(`${apiBasePath}/*`, odata);

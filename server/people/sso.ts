@@ -133,8 +133,8 @@ export function createSso(settings: OidcSettings) {
   };
 }
 
-/** openid-client's errors, with the detail that says what went wrong (e.g. which claim). */
-function explained(error: unknown): never {
+/** openid-client's errors, with the detail that says what went wrong (e.g. which claim); also for the upstream connection (upstream/person-grants.ts). */
+export function explained(error: unknown): never {
   if (error instanceof oidc.ResponseBodyError) {
     throw new Error(`the identity provider refused: ${error.error_description ?? error.error}`);
   }

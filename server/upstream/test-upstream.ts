@@ -1,6 +1,7 @@
 // For the proxy tests (Vitest and e2e): a hosted CRM made of real parts. Our own service plays
 // the CRM's API; a real OAuth2 server (panva's oidc-provider, in this process) issues
-// client-credentials tokens; and a small checking front, as the CRM's API gateway would be,
+// client-credentials tokens, and authorization codes with refresh tokens to people who sign in
+// on its pages (per-person sign-in); and a small checking front, as the CRM's API gateway would be,
 // accepts a request only with an active token of the expected client (asked by token
 // introspection, RFC 7662) and the right scope, then forwards it to the service with the
 // service's own token. Our service cannot check a foreign token itself; the front is the
@@ -21,6 +22,8 @@ export interface UpstreamRequest {
   headers: IncomingHttpHeaders;
   /** the body as it reached the front */
   body: string;
+  /** whose token it came with (introspection's `sub`): the client's own for client credentials */
+  subject?: string;
 }
 
 export interface TestUpstream {
@@ -28,6 +31,11 @@ export interface TestUpstream {
   tokenUrl: string;
   /** the client Dealdeck holds its token with (scope "read write offline") */
   client: { clientId: string; clientSecret: string };
+  /** the client people connect their own accounts with (authorization code, refresh tokens) */
+  personClient: { clientId: string; clientSecret: string };
+  /** the provider's authorization endpoint (its login and consent pages are oidc-provider's own) */
+  authorizeUrl: string;
+  issuer: string;
   /** a client the provider knows but the CRM's API does not accept */
   strangerClient: { clientId: string; clientSecret: string };
   /** the CRM's service root, at the front, e.g. http://127.0.0.1:41234/v1/odata */
@@ -40,10 +48,21 @@ export interface TestUpstream {
   requests: UpstreamRequest[];
   /** the bearer tokens the front accepted */
   acceptedTokens: Set<string>;
+  /**
+   * tokens the front refuses (401) though the OAuth2 server still vouches for them, as an API
+   * does whose keys changed: revoking an access token at oidc-provider ends its refresh token too
+   */
+  refusedTokens: Set<string>;
+  /** people (`sub`) whose tokens the front refuses, each of them */
+  refusedSubjects: Set<string>;
   /** Dealdeck's proxy settings for this CRM */
   settings(overrides?: Partial<UpstreamSettings>): UpstreamSettings;
-  /** revokes a token at the OAuth2 server (as a leaked token would be) */
-  revoke(token: string): Promise<void>;
+  /** Dealdeck's proxy settings for per-person sign-in (UPSTREAM_SIGN_IN=person) */
+  personSettings(overrides?: Partial<UpstreamSettings>): UpstreamSettings;
+  /** what the OAuth2 server says of a token (RFC 7662) */
+  introspect(token: string): Promise<{ active: boolean; client_id?: string; scope?: string; sub?: string }>;
+  /** revokes a token at the OAuth2 server (as a leaked token would be), as the client it was issued to */
+  revoke(token: string, by?: { clientId: string; clientSecret: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +89,7 @@ export async function startTestUpstream(
   const secret = () => randomBytes(24).toString('base64url');
   const client = { clientId: 'dealdeck-proxy', clientSecret: secret() };
   const strangerClient = { clientId: 'someone-else', clientSecret: secret() };
+  const personClient = { clientId: 'dealdeck-people', clientSecret: secret() };
   const api = { clientId: 'crm-api', clientSecret: secret() };
 
   const authServer = createServer();
@@ -85,6 +105,18 @@ export async function startTestUpstream(
         scope: 'read write offline',
         token_endpoint_auth_method: 'client_secret_basic',
       })),
+      // a "native" client: its loopback redirect URI matches on any port (RFC 8252 7.3), so
+      // that Dealdeck may listen on a free one
+      {
+        client_id: personClient.clientId,
+        client_secret: personClient.clientSecret,
+        application_type: 'native',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: ['http://127.0.0.1/auth/upstream/callback'],
+        scope: 'read write offline',
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
       // the CRM's API itself: it only asks about tokens
       {
         client_id: api.clientId,
@@ -108,13 +140,33 @@ export async function startTestUpstream(
         allowedPolicy: async (_ctx: unknown, caller: { clientId: string }, token: { clientId: string }) =>
           caller.clientId === token.clientId,
       },
-      devInteractions: { enabled: false },
+      // the provider's own sign-in and consent pages, driven by authorizeAtProvider in tests
+      devInteractions: { enabled: true },
     },
+    // anyone may sign in, as whatever `sub` they type
+    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    // like Hydra: "offline" brings a refresh token, which outlives the sign-in session
+    issueRefreshToken: async (
+      _ctx: unknown,
+      c: { grantTypeAllowed(type: string): boolean },
+      code: { scopes: Set<string> },
+    ) => c.grantTypeAllowed('refresh_token') && code.scopes.has('offline'),
+    expiresWithSession: async () => false,
+    // like Hydra: every refresh hands out a new refresh token, and the old one is spent
+    rotateRefreshToken: true,
     jwks: {
       keys: [generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' })],
     },
     cookies: { keys: [secret()] },
-    ttl: { ClientCredentials: 600 },
+    ttl: {
+      ClientCredentials: 600,
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      RefreshToken: 86_400,
+      Grant: 86_400,
+      Interaction: 600,
+      Session: 3600,
+    },
   });
   authServer.on('request', provider.callback());
   const tokenUrl = `${issuer}/token`;
@@ -125,12 +177,15 @@ export async function startTestUpstream(
       headers: { Authorization: basic(api), 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token }),
     });
-    return (await response.json()) as { active: boolean; client_id?: string; scope?: string };
+    return (await response.json()) as { active: boolean; client_id?: string; scope?: string; sub?: string };
   };
+  const acceptedClients = new Set([client.clientId, personClient.clientId]);
 
   const apiToken = `crm-${randomUUID()}`;
   const requests: UpstreamRequest[] = [];
   const acceptedTokens = new Set<string>();
+  const refusedTokens = new Set<string>();
+  const refusedSubjects = new Set<string>();
   let service: RunningServer | undefined;
   const front = createServer(async (req, res) => {
     const seen: UpstreamRequest = {
@@ -148,8 +203,16 @@ export async function startTestUpstream(
       res.end(JSON.stringify({ error: { code, message } }));
     };
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const claims = token ? await introspect(token) : { active: false };
-    if (!claims.active || claims.client_id !== client.clientId) {
+    const claims: { active: boolean; client_id?: string; scope?: string; sub?: string } = token
+      ? await introspect(token)
+      : { active: false };
+    seen.subject = claims.sub;
+    if (
+      !claims.active ||
+      !acceptedClients.has(claims.client_id ?? '') ||
+      refusedTokens.has(token!) ||
+      refusedSubjects.has(claims.sub ?? '')
+    ) {
       return refuse(401, 'InvalidToken', 'The access token is not valid for this API');
     }
     const scopes = (claims.scope ?? '').split(' ');
@@ -194,21 +257,33 @@ export async function startTestUpstream(
   return {
     tokenUrl,
     client,
+    personClient,
+    authorizeUrl: `${issuer}/auth`,
+    issuer,
     strangerClient,
     root,
     service,
     apiToken,
     requests,
     acceptedTokens,
+    refusedTokens,
+    refusedSubjects,
     settings: (overrides = {}) => ({
       url: root,
       client: { tokenUrl, ...client, scope: 'read write offline' },
       ...overrides,
     }),
-    revoke: async (token) => {
+    personSettings: (overrides = {}) => ({
+      url: root,
+      client: { tokenUrl, ...personClient, scope: 'read write offline' },
+      person: { authorizeUrl: `${issuer}/auth`, issuer },
+      ...overrides,
+    }),
+    introspect,
+    revoke: async (token, by = client) => {
       const response = await fetch(`${issuer}/token/revocation`, {
         method: 'POST',
-        headers: { Authorization: basic(client), 'Content-Type': 'application/x-www-form-urlencoded' },
+        headers: { Authorization: basic(by), 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ token }),
       });
       if (!response.ok) throw new Error(`revocation failed: ${response.status} ${await response.text()}`);

@@ -1,10 +1,13 @@
 // Proxy mode: /v1/odata/** forwarded to the upstream OData service (UPSTREAM_URL), with the
-// token Dealdeck holds for it instead of the browser's credentials. Status, headers (ETag,
+// token Dealdeck holds for it instead of the browser's credentials: its client's token, or with
+// per-person sign-in the token of the person asking (person-grants.ts). Status, headers (ETag,
 // Preference-Applied...), and bodies pass through as they come: answers stream, with the
 // upstream's absolute URLs moved under our root; a request body (at most the API's body limit,
 // read by app.ts) is sent whole, so that it can be sent again after a refused token.
 import type { Context } from 'hono';
+import type { Store } from '../db/database.ts';
 import { ODataError } from '../query/errors.ts';
+import { notConnected, PersonGrants } from './person-grants.ts';
 import { bodyRewriter, rewriteStream, rewriteUrl } from './rewrite-urls.ts';
 import type { UpstreamSettings } from './upstream-settings.ts';
 import { causeOf, credentialsRefused, UpstreamToken } from './upstream-token.ts';
@@ -48,14 +51,43 @@ const rewritable = (contentType: string | null) => !!contentType && /json|multip
 export interface UpstreamProxy {
   /** the upstream's service root */
   url: string;
-  /** the token holder, if the upstream needs one */
+  /** the token holder, if the upstream needs one (client sign-in) */
   token?: UpstreamToken;
+  /** per-person sign-in (UPSTREAM_SIGN_IN=person): the people's own tokens */
+  grants?: PersonGrants;
   handle(c: Context, basePath: string): Promise<Response>;
 }
 
-export function createUpstreamProxy(settings: UpstreamSettings): UpstreamProxy {
+export function createUpstreamProxy(settings: UpstreamSettings, store: Store): UpstreamProxy {
   const upstreamRoot = settings.url;
-  const token = settings.client && new UpstreamToken(settings.client, settings.now);
+  const grants =
+    settings.person &&
+    settings.client &&
+    new PersonGrants(store, upstreamRoot, settings.client, settings.person, settings.now);
+  const token = !grants && settings.client ? new UpstreamToken(settings.client, settings.now) : undefined;
+
+  /** The token to send for this request, and how to renew it once the upstream refuses it. */
+  const credentialsOf = (c: Context) => {
+    if (!grants) {
+      return {
+        get: async () => token?.get(),
+        renew: (refused: string) => token!.renew(refused),
+        refusedForGood: async () => credentialsRefused('it answered 401 to a new token'),
+      };
+    }
+    const principal = c.get('principal');
+    if (principal?.kind !== 'person') {
+      throw notConnected(
+        grants.host,
+        `With per-person sign-in, Dealdeck sends requests to ${grants.host} only as a person: the service token (API_TOKEN) is nobody there`,
+      );
+    }
+    return {
+      get: () => grants.tokenFor(principal.id),
+      renew: (refused: string) => grants.renew(principal.id, refused),
+      refusedForGood: () => grants.refusedForGood(principal.id),
+    };
+  };
 
   const handle = async (c: Context, basePath: string): Promise<Response> => {
     const url = c.req.url; // absolute; the path and query as the client sent them
@@ -72,6 +104,7 @@ export function createUpstreamProxy(settings: UpstreamSettings): UpstreamProxy {
       if (name.startsWith('sec-') || name.startsWith('x-forwarded-')) return;
       headers.set(name, value);
     });
+    const credentials = credentialsOf(c);
     const body = await requestBody(c, ourRoot, upstreamRoot);
 
     const send = async (bearer: string | undefined) => {
@@ -94,11 +127,11 @@ export function createUpstreamProxy(settings: UpstreamSettings): UpstreamProxy {
       }
     };
 
-    let bearer = await token?.get();
+    let bearer = await credentials.get();
     let response = await send(bearer);
     if (response.status === 401) {
       await response.body?.cancel();
-      if (!token) {
+      if (!bearer) {
         throw new ODataError(
           502,
           'UpstreamRefusedCredentials',
@@ -106,17 +139,17 @@ export function createUpstreamProxy(settings: UpstreamSettings): UpstreamProxy {
         );
       }
       // revoked or expired early: one more try with a new token
-      bearer = await token.renew(bearer!);
+      bearer = await credentials.renew(bearer);
       response = await send(bearer);
       if (response.status === 401) {
         await response.body?.cancel();
-        throw credentialsRefused('it answered 401 to a new token');
+        throw await credentials.refusedForGood();
       }
     }
     return passBack(response, upstreamRoot, ourRoot);
   };
 
-  return { url: upstreamRoot, token, handle };
+  return { url: upstreamRoot, token, grants, handle };
 }
 
 /** The rest of the path and the query, without a Dealdeck token given as ?access_token=. */

@@ -65,3 +65,68 @@ describe('Settings', () => {
     );
   });
 });
+
+describe('Settings with per-person upstream sign-in', () => {
+  /** Dealdeck in proxy mode whose /auth/upstream answers `connection` (null: 404) */
+  function stubConnection(connection: { connected: boolean; connectedAt?: number } | null) {
+    let current = connection && { upstream: 'api.tribecrm.nl', ...connection };
+    const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input), window.location.origin);
+      if (url.pathname === '/v1/mode') return Response.json({ mode: 'proxy', upstream: hosted });
+      if (url.pathname === '/auth/upstream' && current) {
+        if (init?.method === 'DELETE') {
+          current = { upstream: 'api.tribecrm.nl', connected: false };
+          return new Response(null, { status: 204 });
+        }
+        return Response.json(current);
+      }
+      return Response.json({ error: { code: 'NotFound', message: 'none' } }, { status: 404 });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    return fetchMock;
+  }
+
+  afterEach(() => window.history.replaceState(null, '', '/'));
+
+  it('offers to connect a person who has not, by a link to the connect route', async () => {
+    stubConnection({ connected: false });
+    renderWithClient(<SettingsScreen />);
+    const link = await screen.findByRole('link', { name: 'Connect to api.tribecrm.nl' });
+    expect(link).toHaveAttribute('href', '/auth/upstream/connect');
+    expect(screen.getByText(/connect it once \(you sign in at api\.tribecrm\.nl\)/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Disconnect/ })).not.toBeInTheDocument();
+  });
+
+  it('says when a person is connected, and disconnects', async () => {
+    const fetchMock = stubConnection({ connected: true, connectedAt: Date.UTC(2026, 0, 2) });
+    renderWithClient(<SettingsScreen />);
+    expect(await screen.findByText(/Your requests reach/)).toHaveTextContent(
+      'Your requests reach api.tribecrm.nl as you',
+    );
+    expect(screen.queryByRole('link', { name: /Connect to/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Disconnect from api.tribecrm.nl' }));
+    expect(await screen.findByRole('link', { name: 'Connect to api.tribecrm.nl' })).toBeInTheDocument();
+    expect(fetchMock).toHaveBeenCalledWith('/auth/upstream', expect.objectContaining({ method: 'DELETE' }));
+  });
+
+  it('shows why a connection failed, as the server put it', async () => {
+    window.history.replaceState(
+      null,
+      '',
+      `/settings?upstream_error=${encodeURIComponent('Connecting to api.tribecrm.nl failed: access_denied')}`,
+    );
+    stubConnection({ connected: false });
+    renderWithClient(<SettingsScreen />);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Connecting to api.tribecrm.nl failed: access_denied',
+    );
+  });
+
+  it('offers nothing to connect when the server signs in as one client (404)', async () => {
+    const fetchMock = stubConnection(null);
+    renderWithClient(<SettingsScreen />);
+    expect(await screen.findByText(hosted)).toBeInTheDocument();
+    await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledWith('/auth/upstream', expect.anything()));
+    expect(screen.queryByRole('link', { name: /Connect to/ })).not.toBeInTheDocument();
+  });
+});

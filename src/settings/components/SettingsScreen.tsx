@@ -13,6 +13,7 @@ import { navigate } from '../../lib/url-state';
 import { Button } from '../../ui/Button';
 import { Field, inputClass } from '../../ui/Field';
 import { showToast } from '../../ui/toast-store';
+import { UpstreamConnection } from './UpstreamConnection';
 
 export function SettingsScreen() {
   const current = useSettings();
@@ -99,6 +100,7 @@ export function SettingsScreen() {
                 this browser. Changes made there show on the board within 30 seconds.
               </p>
             )}
+            {own && serverMode?.mode === 'proxy' && <UpstreamConnection />}
             {own ? (
               <p className="text-xs text-slate-600">
                 Dealdeck's own service knows you from your sign-in: no token is needed or kept here. For

@@ -21,12 +21,17 @@ import { causeOf } from './upstream-token.ts';
 export const connectPath = '/auth/upstream';
 const flowCookie = 'dealdeck_upstream';
 const flowValidMs = 10 * 60_000;
+/** how long an instance may take to renew a person's tokens before another may try */
+const refreshClaimMs = 30_000;
+const refreshPollMs = 100;
 
 interface Grant {
   accessToken: string;
   refreshToken?: string;
   /** ms since 1970; undefined: the upstream did not say (kept until refused) */
   renewAt?: number;
+  /** the refresh token as stored (sealed or not): a renewal claims the row only while it is this */
+  storedRefreshToken: string | null;
 }
 
 export interface ConnectionStatus {
@@ -202,7 +207,11 @@ export class PersonGrants {
     return notConnected(this.host, `You have not connected your ${this.host} account to Dealdeck yet`);
   }
 
-  /** One refresh per person at a time, however many of their requests wait for it. */
+  /**
+   * One refresh per person at a time, however many of their requests wait for it: in this
+   * instance by a shared promise, across instances by a claim on the row (the others wait for
+   * the tokens it brings).
+   */
   private refresh(personId: string, grant: Grant): Promise<Grant> {
     let pending = this.refreshing.get(personId);
     if (!pending) {
@@ -220,15 +229,18 @@ export class PersonGrants {
         `Your connection to ${this.host} has expired, and ${this.host} gave no refresh token to renew it (scope offline)`,
       );
     }
+    if (!(await this.claim(personId, grant))) return this.renewedElsewhere(personId, grant);
     const startedAt = this.now();
     let tokens: oidc.TokenEndpointResponse;
     try {
       tokens = await oidc.refreshTokenGrant(this.config, grant.refreshToken);
     } catch (error) {
+      await this.store.db
+        .updateTable(upstreamGrantTable)
+        .set({ RefreshingUntil: null })
+        .where('PersonID', '=', personId)
+        .execute();
       if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') {
-        // another instance may have renewed it a moment ago with the same refresh token
-        const current = await this.read(personId);
-        if (current && current.refreshToken !== grant.refreshToken) return current;
         await this.disconnect(personId);
         throw notConnected(
           this.host,
@@ -255,12 +267,59 @@ export class PersonGrants {
       { ...tokens, refresh_token: tokens.refresh_token ?? grant.refreshToken },
       startedAt,
     );
-    await this.store.db.updateTable(upstreamGrantTable).set(row).where('PersonID', '=', personId).execute();
+    await this.store.db
+      .updateTable(upstreamGrantTable)
+      .set({ ...row, RefreshingUntil: null })
+      .where('PersonID', '=', personId)
+      .execute();
     return {
       accessToken: tokens.access_token,
       refreshToken: tokens.refresh_token ?? grant.refreshToken,
       renewAt: row.RenewAt ?? undefined,
+      storedRefreshToken: row.RefreshToken,
     };
+  }
+
+  /** Claims the renewal of these tokens; false when another instance renews them, or did. */
+  private async claim(personId: string, grant: Grant): Promise<boolean> {
+    const now = Date.now();
+    const claimed = await this.store.db
+      .updateTable(upstreamGrantTable)
+      .set({ RefreshingUntil: now + refreshClaimMs })
+      .where('PersonID', '=', personId)
+      .where('RefreshToken', '=', grant.storedRefreshToken)
+      .where((eb) => eb.or([eb('RefreshingUntil', 'is', null), eb('RefreshingUntil', '<', now)]))
+      .executeTakeFirst();
+    return claimed.numUpdatedRows === 1n;
+  }
+
+  /** The tokens another instance is renewing (or has): waited for while its claim holds. */
+  private async renewedElsewhere(personId: string, grant: Grant): Promise<Grant> {
+    const giveUpAt = Date.now() + refreshClaimMs;
+    for (;;) {
+      const current = await this.read(personId);
+      if (!current) {
+        throw notConnected(
+          this.host,
+          `Your connection to ${this.host} has ended (revoked there, or expired)`,
+        );
+      }
+      if (current.storedRefreshToken !== grant.storedRefreshToken) return current;
+      if (Date.now() > giveUpAt || !(await this.claimHeld(personId))) {
+        // its claim lapsed without new tokens: try again from the start
+        return this.requestRefresh(personId, current);
+      }
+      await new Promise((resolve) => setTimeout(resolve, refreshPollMs));
+    }
+  }
+
+  private async claimHeld(personId: string): Promise<boolean> {
+    const row = (await this.store.db
+      .selectFrom(upstreamGrantTable)
+      .select(['RefreshingUntil'])
+      .where('PersonID', '=', personId)
+      .executeTakeFirst()) as { RefreshingUntil: number | string | null } | undefined;
+    return !!row && row.RefreshingUntil !== null && Number(row.RefreshingUntil) >= Date.now();
   }
 
   private rowOf(personId: string, tokens: oidc.TokenEndpointResponse, startedAt: number) {
@@ -299,6 +358,7 @@ export class PersonGrants {
       accessToken,
       refreshToken,
       renewAt: row.RenewAt === null ? undefined : Number(row.RenewAt),
+      storedRefreshToken: row.RefreshToken,
     };
   }
 }

@@ -11,6 +11,7 @@ import { authorizeAtProvider, TestBrowser } from '../test-support/oidc-provider.
 import { createTestDatabase } from '../test-support/test-database.ts';
 import { addTestPerson, type TestPerson } from '../test-support/test-people.ts';
 import { withTestService } from '../test-support/test-service.ts';
+import { PersonGrants } from './person-grants.ts';
 import { startTestUpstream, type TestUpstream } from './test-upstream.ts';
 import { upstreamConnectFlowTable, upstreamGrantTable } from './upstream-grant-schema.ts';
 
@@ -229,6 +230,26 @@ describe('forwarding as the person', () => {
     expect((await api(ann, '/Pipeline?$top=1')).status).toBe(200);
     expect(lastAtCrm().token).toBe(second.token);
     expect(proxy.server.upstream!.grants!.refreshed).toBe(refreshed + 1);
+  });
+
+  it("several instances renew a person's tokens once between them (a refresh token is spent on use)", async () => {
+    const ann = await signedIn();
+    await connect(ann, 'ann');
+    const { client, person } = crm.personSettings();
+    // instances on one database: each with its own PersonGrants, as each process has
+    const instances = [0, 1, 2].map(
+      () => new PersonGrants(proxy.server.store, crm.root, client!, person!, () => clock),
+    );
+    const before = (await grantRow(ann))!;
+    clock += 599_000;
+    const tokens = await Promise.all(instances.map((grants) => grants.tokenFor(ann.person.id)));
+    expect(instances.map((grants) => grants.refreshed).reduce((a, b) => a + b)).toBe(1);
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).not.toBe(before.AccessToken);
+    const after = (await grantRow(ann))!;
+    expect(after.AccessToken).toBe(tokens[0]);
+    expect(after.RefreshingUntil).toBeNull();
+    expect((await crm.introspect(tokens[0])).sub).toBe('ann');
   });
 
   it('renews once after the CRM refuses the token (401), and gives up after a second refusal', async () => {

@@ -18,6 +18,9 @@ export async function createUpstreamGrantTables(store: Store) {
     .addColumn('Scope', 'text')
     .addColumn('ExpiresAt', millis)
     .addColumn('RenewAt', millis)
+    // an instance renewing the tokens now claims the row until then: refresh tokens are spent
+    // on use (Hydra ends the whole grant when one is used twice), so only one instance may
+    .addColumn('RefreshingUntil', millis)
     .addColumn('ConnectedAt', millis, (c) => c.notNull())
     .addColumn('UpdatedAt', millis, (c) => c.notNull())
     .execute();

@@ -6,7 +6,8 @@
 // connection the CRM ends asks them to connect again.
 import { afterAll, describe, expect, it } from 'vitest';
 import { sessionCookie } from '../people/authenticate.ts';
-import { startSession } from '../people/credentials.ts';
+import { createAccessToken, startSession } from '../people/credentials.ts';
+import { addPerson } from '../people/people.ts';
 import { authorizeAtProvider, TestBrowser } from '../test-support/oidc-provider.ts';
 import { createTestDatabase } from '../test-support/test-database.ts';
 import { addTestPerson, type TestPerson } from '../test-support/test-people.ts';
@@ -191,6 +192,33 @@ describe('forwarding as the person', () => {
     const viaToken = await proxy.api('/Pipeline?$top=1', { as: bob.token });
     expect(viaToken.status).toBe(200);
     expect(lastAtCrm()).toEqual(asBob);
+  });
+
+  it("each person has their own rights at the CRM: a rep's write of a pipeline is refused there, an admin's passes", async () => {
+    const rita = await signedIn();
+    const adam = await signedIn();
+    await connect(rita, 'rita');
+    await connect(adam, 'adam');
+    // the same two people in the CRM, as the CRM's own accounts
+    const inCrm = async (role: 'rep' | 'admin', name: string) => {
+      const person = await addPerson(crm.service.store, { email: `${name}@crm.test`, name, role });
+      return (await createAccessToken(crm.service.store, person.id, 'front')).token;
+    };
+    crm.people.set('rita', await inCrm('rep', 'rita'));
+    crm.people.set('adam', await inCrm('admin', 'adam'));
+    const [pipeline] = (await api(adam, '/Pipeline?$top=1&$select=ID,Name')).json().value;
+    const rename = (who: Someone, name: string) =>
+      api(who, `/Pipeline(${pipeline.ID})`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', Origin: proxy.server.origin },
+        body: JSON.stringify({ Name: name }),
+      });
+    const byRita = await rename(rita, 'Renamed by a rep');
+    expect(byRita.status).toBe(403);
+    expect(byRita.json().error.message).toMatch(/admin/i);
+    const byAdam = await rename(adam, `${pipeline.Name}`);
+    expect(byAdam.status).toBe(200);
+    expect(lastAtCrm().subject).toBe('adam');
   });
 
   it('refuses a person who has not connected, and the API token, saying to connect in Settings', async () => {

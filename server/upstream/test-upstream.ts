@@ -55,6 +55,12 @@ export interface TestUpstream {
   refusedTokens: Set<string>;
   /** people (`sub`) whose tokens the front refuses, each of them */
   refusedSubjects: Set<string>;
+  /**
+   * People of the CRM by their `sub` at the OAuth2 server: the front forwards their requests with
+   * this personal token of the service, so that they have that person's rights there. Anyone
+   * else's request goes with the service's own token (an admin's rights).
+   */
+  people: Map<string, string>;
   /** Dealdeck's proxy settings for this CRM */
   settings(overrides?: Partial<UpstreamSettings>): UpstreamSettings;
   /** Dealdeck's proxy settings for per-person sign-in (UPSTREAM_SIGN_IN=person) */
@@ -186,6 +192,7 @@ export async function startTestUpstream(
   const acceptedTokens = new Set<string>();
   const refusedTokens = new Set<string>();
   const refusedSubjects = new Set<string>();
+  const people = new Map<string, string>();
   let service: RunningServer | undefined;
   const front = createServer(async (req, res) => {
     const seen: UpstreamRequest = {
@@ -225,7 +232,8 @@ export async function startTestUpstream(
     // to the service with its own token; Host stays the front's, so its URLs name the front.
     // One connection per request (no pool): nothing stays open between the front and the
     // service once the caller is gone, so that the service can close.
-    const headers: IncomingHttpHeaders = { ...req.headers, authorization: `Bearer ${apiToken}` };
+    const asWhom = people.get(claims.sub ?? '') ?? apiToken;
+    const headers: IncomingHttpHeaders = { ...req.headers, authorization: `Bearer ${asWhom}` };
     delete headers.connection;
     delete headers['keep-alive'];
     const forward = httpRequest(
@@ -268,6 +276,7 @@ export async function startTestUpstream(
     acceptedTokens,
     refusedTokens,
     refusedSubjects,
+    people,
     settings: (overrides = {}) => ({
       url: root,
       client: { tokenUrl, ...client, scope: 'read write offline' },

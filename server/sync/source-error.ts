@@ -1,4 +1,5 @@
 // What went wrong with the source of a sync, said so that the person running it knows what to do.
+import { causeOf } from '../oauth/client-credentials.ts';
 
 export class SourceError extends Error {
   constructor(
@@ -12,8 +13,6 @@ export class SourceError extends Error {
 
   /** fetch failed before any answer: name the address and the system's reason (ECONNREFUSED...) */
   static unreachable(url: string, error: unknown, what = 'the source') {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    return new SourceError(`Cannot reach ${what} at ${url}: ${reason}`);
+    return new SourceError(`Cannot reach ${what} at ${url}: ${causeOf(error)}`);
   }
 }

@@ -4,74 +4,28 @@
 // connect through the CRM's own sign-in and consent pages, and the board then shows the CRM's
 // deals, with none of the CRM's tokens in the page.
 import { test } from '@playwright/test';
-import { addPerson } from '../server/people/people';
-import { type RunningServer, startServer } from '../server/start-server';
-import { startTestUpstream, type TestUpstream } from '../server/upstream/test-upstream';
 import { card, expect } from './support/fixtures';
+import { proxyingDealdeck } from './support/proxying-dealdeck';
 
 // signed in to the proxying Dealdeck below, not to the run's own server
 test.use({ storageState: { cookies: [], origins: [] } });
 
-let crm: TestUpstream;
-let proxy: RunningServer;
 const person = {
   email: 'connect.person@e2e.example',
   name: 'Cora Connect',
   password: 'e2e connect password',
 };
-
-test.beforeAll(async () => {
-  crm = await startTestUpstream({ databaseUrl: ':memory:' });
-  proxy = await startServer({
-    databaseUrl: ':memory:',
-    demoData: false,
-    staticDir: 'dist',
-    upstream: crm.personSettings(),
-  });
-  await addPerson(proxy.store, { ...person, role: 'manager' });
-});
-
-test.afterAll(async () => {
-  await proxy?.close();
-  await crm?.close();
-});
+const dealdeck = proxyingDealdeck('person', person);
 
 test('a person connects their own CRM account in Settings, and the board then shows the CRM', async ({
   page,
 }) => {
+  const { crm, proxy } = dealdeck;
   const crmHost = new URL(crm.root).host;
   const subject = `Connected deal ${Date.now().toString(36)}`;
-  const headers = { Authorization: `Bearer ${crm.apiToken}`, 'Content-Type': 'application/json' };
-  const [pipeline] = (
-    (await (
-      await fetch(`${crm.service.serviceRoot}/Pipeline?$orderby=SortIndex&$top=1`, { headers })
-    ).json()) as { value: { ID: string }[] }
-  ).value;
-  const phases = (
-    (await (
-      await fetch(
-        `${crm.service.serviceRoot}/Datastore_Phase_ActivitySalesOpportunity?$filter=Pipeline/ID eq ${pipeline.ID}&$orderby=SortIndex&$top=1`,
-        { headers },
-      )
-    ).json()) as { value: { ID: string }[] }
-  ).value;
-  const created = await fetch(`${crm.service.serviceRoot}/Activity_SalesOpportunity`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      Subject: subject,
-      EstimatedAmount: 5_000,
-      Currency: 'EUR',
-      Phase: { ID: phases[0].ID },
-      Pipeline: { ID: pipeline.ID },
-    }),
-  });
-  expect(created.status).toBe(201);
+  const { pipelineId } = await dealdeck.crmDeal(subject, 'Lead', 5_000);
 
-  await page.goto(`${proxy.origin}/sign-in`);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await dealdeck.signIn(page);
   // not connected yet: the board says why, in the server's words
   await expect(
     page.getByText(`You have not connected your ${crmHost} account to Dealdeck yet`),
@@ -87,7 +41,7 @@ test('a person connects their own CRM account in Settings, and the board then sh
   await expect(page).toHaveURL(`${proxy.origin}/settings?upstream=connected`);
   await expect(page.getByText(/Your requests reach/)).toContainText(`Your requests reach ${crmHost} as you`);
 
-  await page.goto(`${proxy.origin}/?pipeline=${pipeline.ID}&q=${encodeURIComponent(subject)}`);
+  await page.goto(`${proxy.origin}/?pipeline=${pipelineId}&q=${encodeURIComponent(subject)}`);
   await expect(card(page, subject)).toBeVisible();
   const forwarded = crm.requests.filter((r) => r.subject === 'cora');
   expect(forwarded.length).toBeGreaterThan(0);

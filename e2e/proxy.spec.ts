@@ -4,65 +4,24 @@
 // dashboard it built. A person signs in to Dealdeck, drags a card, and the move lands upstream;
 // the CRM's token never reaches the page.
 import { type Request, test } from '@playwright/test';
-import { addPerson } from '../server/people/people';
-import { type RunningServer, startServer } from '../server/start-server';
-import { startTestUpstream, type TestUpstream } from '../server/upstream/test-upstream';
 import { card, column, dragTo, expect } from './support/fixtures';
+import { proxyingDealdeck } from './support/proxying-dealdeck';
 
 // signed in to the proxying Dealdeck below, not to the run's own server
 test.use({ storageState: { cookies: [], origins: [] } });
 
-let crm: TestUpstream;
-let proxy: RunningServer;
-const person = { email: 'proxy.person@e2e.example', name: 'Pia Proxy', password: 'e2e proxy password' };
-
-test.beforeAll(async () => {
-  crm = await startTestUpstream({ databaseUrl: ':memory:' });
-  proxy = await startServer({
-    databaseUrl: ':memory:',
-    demoData: false,
-    staticDir: 'dist',
-    upstream: crm.settings(),
-  });
-  await addPerson(proxy.store, { ...person, role: 'manager' });
+const dealdeck = proxyingDealdeck('client', {
+  email: 'proxy.person@e2e.example',
+  name: 'Pia Proxy',
+  password: 'e2e proxy password',
 });
-
-test.afterAll(async () => {
-  await proxy?.close();
-  await crm?.close();
-});
-
-/** The CRM's service itself, with its own token (not through the front or the proxy). */
-async function crmApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${crm.service.serviceRoot}/${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${crm.apiToken}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 test('a card dragged on the proxied board moves upstream, and the CRM token stays on the server', async ({
   page,
 }) => {
-  const [pipeline] = (await crmApi<{ value: { ID: string }[] }>('GET', 'Pipeline?$orderby=SortIndex&$top=1'))
-    .value;
-  const phases = (
-    await crmApi<{ value: { ID: string; Code: string }[] }>(
-      'GET',
-      `Datastore_Phase_ActivitySalesOpportunity?$filter=Pipeline/ID eq ${pipeline.ID}`,
-    )
-  ).value;
-  const phase = (code: string) => phases.find((p) => p.Code === code)!.ID;
+  const { crm, proxy, crmApi } = dealdeck;
   const subject = `Proxied deal ${Date.now().toString(36)}`;
-  const deal = await crmApi<{ ID: string }>('POST', 'Activity_SalesOpportunity', {
-    Subject: subject,
-    EstimatedAmount: 12_000,
-    Currency: 'EUR',
-    Phase: { ID: phase('Lead') },
-    Pipeline: { ID: pipeline.ID },
-  });
+  const { deal, pipelineId, phase } = await dealdeck.crmDeal(subject, 'Lead');
 
   const requests: Promise<string>[] = [];
   const responses: Promise<string>[] = [];
@@ -73,13 +32,8 @@ test('a card dragged on the proxied board moves upstream, and the CRM token stay
     responses.push(response.allHeaders().then((headers) => JSON.stringify(headers)));
   });
 
-  await page.goto(`${proxy.origin}/sign-in`);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  const signedIn = page.waitForResponse((r) => r.url() === `${proxy.origin}/auth/sign-in`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  expect((await signedIn).status()).toBe(200);
-  await page.goto(`${proxy.origin}/?pipeline=${pipeline.ID}&q=${encodeURIComponent(subject)}`);
+  await dealdeck.signIn(page);
+  await page.goto(`${proxy.origin}/?pipeline=${pipelineId}&q=${encodeURIComponent(subject)}`);
   await expect(card(page, subject)).toBeVisible();
   // the CRM has no change stream: the board says it refreshes instead
   await expect(page.getByRole('status').filter({ hasText: 'Updates every 30 s' })).toBeVisible();

@@ -388,7 +388,8 @@ function conversionOf(
         .filter((s) => s.left !== null)
         .map((s) => (Date.parse(s.left!) - Date.parse(s.entered)) / dayMs)
         .sort((a, b) => a - b);
-      const inDays = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+      // to the hundredth of a day (about a quarter of an hour): a fast phase shows in hours
+      const inDays = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
       return {
         Phase: id,
         Entered: list.length,

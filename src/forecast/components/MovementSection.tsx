@@ -17,6 +17,7 @@ import { useElementWidth } from '../hooks/use-element-width';
 import {
   buildMovement,
   daysBefore,
+  formatDays,
   type MovementView,
   type PeriodChoice,
   periodLabels,
@@ -27,9 +28,9 @@ import type { MoneyView } from '../model/money-view';
 import { toCsv } from '../model/to-csv';
 import { MovementDeals } from './MovementDeals';
 
-const WaterfallChart = lazy(() =>
-  import('./MovementWaterfallChart').then((m) => ({ default: m.MovementWaterfallChart })),
-);
+// fetched when this module loads, beside the movement's data, not once the data is there
+const chartModule = import('./MovementWaterfallChart');
+const WaterfallChart = lazy(() => chartModule.then((m) => ({ default: m.MovementWaterfallChart })));
 
 const card = 'rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200';
 
@@ -254,8 +255,6 @@ function CardHeader({
   );
 }
 
-const days = (n: number | null) => (n === null ? '–' : `${n} d`);
-
 function ConversionCard({ view }: { view: MovementView }) {
   const cell = 'px-2 py-1 text-right tabular-nums';
   const header = ['Phase', 'Entered', 'Went on', 'Won', 'Lost', 'Still there', 'Median days', 'P90 days'];
@@ -313,8 +312,8 @@ function ConversionCard({ view }: { view: MovementView }) {
                   <td className={cell}>{c.won}</td>
                   <td className={cell}>{c.lost}</td>
                   <td className={cell}>{c.staying}</td>
-                  <td className={cell}>{days(c.medianDays)}</td>
-                  <td className={cell}>{days(c.p90Days)}</td>
+                  <td className={cell}>{formatDays(c.medianDays)}</td>
+                  <td className={cell}>{formatDays(c.p90Days)}</td>
                 </tr>
               ))}
             </tbody>

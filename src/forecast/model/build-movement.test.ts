@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseOption } from '../../api/lookup-queries';
 import type { DealMovement, Movement } from '../api/movement-query';
-import { buildMovement, daysBefore, periodOf } from './build-movement';
+import { buildMovement, daysBefore, formatDays, periodOf } from './build-movement';
 import { converted } from './money-view';
 
 const deal = (
@@ -111,5 +111,15 @@ describe('periods', () => {
     expect(periodOf('year', '2026-12-01')).toEqual({ from: '2026-01-01', to: '2026-12-31' });
     expect(periodOf('next12', '2026-12-01')).toEqual({ from: '2026-12-01', to: '2027-12-01' });
     expect(daysBefore('2026-12-01', 7)).toBe('2026-11-24');
+  });
+});
+
+describe('days in a phase', () => {
+  it('reads in hours below a day and in days above', () => {
+    expect(formatDays(null)).toBe('–');
+    expect(formatDays(0.01)).toBe('1 h');
+    expect(formatDays(0.25)).toBe('6 h');
+    expect(formatDays(1)).toBe('1 d');
+    expect(formatDays(12.34)).toBe('12.3 d');
   });
 });

@@ -135,3 +135,7 @@ export function periodOf(choice: PeriodChoice, today: string): { from: string; t
 export function daysBefore(today: string, days: number) {
   return new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** Days in a phase: hours below a day, days to one decimal above. */
+export const formatDays = (n: number | null) =>
+  n === null ? '–' : n < 1 ? `${Math.max(1, Math.round(n * 24))} h` : `${Math.round(n * 10) / 10} d`;

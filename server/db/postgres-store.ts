@@ -29,6 +29,13 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     options: '-c TimeZone=UTC',
     types: typeParsers,
   });
+  let closing = false;
+  // An idle connection that the server ends (a restart, a DROP DATABASE ... WITH (FORCE), a
+  // timeout) is reported here; unheard, pg's 'error' event would end the process. The pool drops
+  // the connection and opens another when next needed.
+  pool.on('error', (error) => {
+    if (!closing) console.error(`PostgreSQL ended an idle connection: ${error.message}`);
+  });
   const { onQuery } = options;
   const db: Db = new Kysely({
     dialect: new PostgresDialect({ pool }),
@@ -66,7 +73,10 @@ export function openPostgresStore(url: string, options: StoreOptions = {}): Stor
     refreshStatistics: async () => {
       await sql`ANALYZE`.execute(kysely);
     },
-    close: () => kysely.destroy(),
+    close: () => {
+      closing = true;
+      return kysely.destroy();
+    },
   });
   return store(db, false);
 }

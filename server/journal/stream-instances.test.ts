@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, startServer } from '../start-server.ts';
 import { createTestDatabase, type TestDatabase, testingPostgres } from '../test-support/test-database.ts';
 import { request } from '../test-support/test-service.ts';
@@ -105,6 +106,29 @@ describe('the change stream on two instances', () => {
       await expect.poll(() => b.changes.stats.reconnects, { timeout: 3000 }).toBe(reconnects + 1);
       const after = await createDeal(a, 'After B reconnected');
       await stream.change((e) => e.id === after, 1000);
+    });
+
+    it('lives on when the server ends its idle pooled connections, and opens new ones', async () => {
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        await createDeal(b, 'Before the pool loses its connections');
+        // end every connection of B's pool (not the LISTEN one, which has its own test)
+        const ended = await sql<{ ended: boolean }>`
+          SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND query NOT LIKE 'LISTEN%'`.execute(
+          a.store.db,
+        );
+        expect(ended.rows.length).toBeGreaterThan(0);
+        // each pool has heard of each of its connections that ended before it is used again
+        const heard = () =>
+          logged.mock.calls.filter(([text]) => /PostgreSQL ended an idle connection/.test(String(text)))
+            .length;
+        await expect.poll(heard, { timeout: 3000 }).toBe(ended.rows.length);
+        const id = await createDeal(b, 'After the pool lost its connections');
+        expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      } finally {
+        logged.mockRestore();
+      }
     });
   }
 

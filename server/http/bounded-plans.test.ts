@@ -1,12 +1,7 @@
-// A page of 50 costs about the same whatever the shape of the data: on 12,000 opportunities of
-// which 75% are open, one rep holds 75%, and one word is in 75% of the subjects, with
-// statistics that are missing, sampled or exact (SQLite) or fresh (PostgreSQL), no query
-// shape the service generates sorts thousands of rows to return 50, nor reads the whole table
-// for a rare value. Checked on the plan the database runs (EXPLAIN), not on the clock.
-import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../db/database.ts';
 import { createSkewedOpportunities, rareWord, skewedShape, threshold } from '../demo/skewed-data.ts';
+import { pageStatementOf, postgresWork, sqlitePlan, statisticsRegimes } from '../test-support/query-plans.ts';
 import { testingPostgres } from '../test-support/test-database.ts';
 import { withTestService } from '../test-support/test-service.ts';
 
@@ -130,65 +125,10 @@ async function pageStatement(query: string) {
   const response = await service.api(`/Activity_SalesOpportunity?${encodeURI(query)}&$top=50`);
   expect(response.status, response.text).toBe(200);
   expect(response.body.value.length).toBeGreaterThan(0);
-  const page = statements.find((s) => /ORDER BY/.test(s.sql) && /LIMIT/.test(s.sql) && !/probe/.test(s.sql));
-  expect(page, `no page statement for ${query}`).toBeDefined();
-  return page!;
+  return pageStatementOf(statements, query);
 }
 
-async function sqlitePlan(statement: { sql: string; parameters: readonly unknown[] }) {
-  const explained = await sql.raw(`EXPLAIN QUERY PLAN ${statement.sql}`).compile(store.db);
-  const { rows } = await store.db.executeQuery({ ...explained, parameters: statement.parameters });
-  return (rows as { detail: string }[]).map((r) => r.detail).join(' | ');
-}
-
-/** Rows PostgreSQL read to answer the statement: every scan's output and what its filters removed. */
-async function postgresRowsRead(statement: { sql: string; parameters: readonly unknown[] }) {
-  const explained = sql.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`).compile(store.db);
-  const { rows } = await store.db.executeQuery({ ...explained, parameters: statement.parameters });
-  const plan = (rows[0] as { 'QUERY PLAN': [{ Plan: PgNode }] })['QUERY PLAN'][0].Plan;
-  let read = 0;
-  const visit = (node: PgNode) => {
-    if (/Scan/.test(node['Node Type'])) {
-      const removed = (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
-      read += (node['Actual Rows'] + removed) * node['Actual Loops'];
-    }
-    for (const child of node.Plans ?? []) visit(child);
-  };
-  visit(plan);
-  return read;
-}
-
-interface PgNode {
-  'Node Type': string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PgNode[];
-}
-
-const regimes = testingPostgres()
-  ? [{ name: 'statistics as after an import', prepare: () => store.refreshStatistics() }]
-  : [
-      {
-        name: 'no statistics',
-        prepare: async () => {
-          await sql`ANALYZE`.execute(store.db);
-          await sql`DELETE FROM sqlite_stat1`.execute(store.db);
-          await sql`DELETE FROM sqlite_stat4`.execute(store.db);
-          await sql`ANALYZE sqlite_schema`.execute(store.db);
-        },
-      },
-      { name: 'exact statistics', prepare: () => store.refreshStatistics() },
-      {
-        name: 'sampled statistics (analysis_limit = 100)',
-        prepare: async () => {
-          await sql`PRAGMA analysis_limit = 100`.execute(store.db);
-          await sql`ANALYZE`.execute(store.db);
-          await sql`PRAGMA analysis_limit = 1000`.execute(store.db);
-        },
-      },
-    ];
+const regimes = statisticsRegimes(() => store);
 
 describe.each(regimes)('pages on skewed data, $name', ({ prepare }) => {
   beforeAll(prepare);
@@ -196,10 +136,10 @@ describe.each(regimes)('pages on skewed data, $name', ({ prepare }) => {
   it.each(shapes)('$name', async (shape) => {
     const statement = await pageStatement(shape.query(facts));
     if (testingPostgres()) {
-      expect(await postgresRowsRead(statement), shape.name).toBeLessThanOrEqual(boundedRows);
+      expect((await postgresWork(store, statement)).read, shape.name).toBeLessThanOrEqual(boundedRows);
       return;
     }
-    const plan = await sqlitePlan(statement);
+    const plan = await sqlitePlan(store, statement);
     if (shape.rare) {
       // the rare condition is searched in its index, not tested on every row
       expect(plan, shape.name).toMatch(/SEARCH t0 USING|VIRTUAL TABLE/);

@@ -10,6 +10,7 @@ import type { Store } from '../db/database.ts';
 import { createSkewedOpportunities, rareWord, skewedShape } from '../demo/skewed-data.ts';
 import { createAccessToken } from '../people/credentials.ts';
 import { addPerson } from '../people/people.ts';
+import { pageStatementOf, postgresWork, sqlitePlan, statisticsRegimes } from '../test-support/query-plans.ts';
 import { testingPostgres } from '../test-support/test-database.ts';
 import { withTestService } from '../test-support/test-service.ts';
 
@@ -69,45 +70,7 @@ async function pageStatement(path: string, token: string) {
   const response = await service.api(encodeURI(path), { as: token });
   expect(response.status, response.text).toBe(200);
   expect(response.body.value.length).toBeGreaterThan(0);
-  const page = statements.find((s) => /ORDER BY/.test(s.sql) && /LIMIT/.test(s.sql) && !/probe/.test(s.sql));
-  expect(page, `no page statement for ${path}`).toBeDefined();
-  return page!;
-}
-
-async function sqlitePlan(statement: { sql: string; parameters: readonly unknown[] }) {
-  const explained = sql.raw(`EXPLAIN QUERY PLAN ${statement.sql}`).compile(store.db);
-  const { rows } = await store.db.executeQuery({ ...explained, parameters: statement.parameters });
-  return (rows as { detail: string }[]).map((r) => r.detail).join(' | ');
-}
-
-interface PgNode {
-  'Node Type': string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PgNode[];
-}
-
-/** What PostgreSQL did: rows every scan read (output and filtered out), and rows fed to sorts. */
-async function postgresWork(statement: { sql: string; parameters: readonly unknown[] }) {
-  const explained = sql.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`).compile(store.db);
-  const { rows } = await store.db.executeQuery({ ...explained, parameters: statement.parameters });
-  const plan = (rows[0] as { 'QUERY PLAN': [{ Plan: PgNode }] })['QUERY PLAN'][0].Plan;
-  let read = 0;
-  let sorted = 0;
-  const visit = (node: PgNode) => {
-    if (/Scan/.test(node['Node Type'])) {
-      const removed = (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
-      read += (node['Actual Rows'] + removed) * node['Actual Loops'];
-    }
-    if (/Sort/.test(node['Node Type'])) {
-      for (const child of node.Plans ?? []) sorted += child['Actual Rows'] * child['Actual Loops'];
-    }
-    for (const child of node.Plans ?? []) visit(child);
-  };
-  visit(plan);
-  return { read, sorted };
+  return pageStatementOf(statements, path);
 }
 
 const pages: { name: string; path: () => string; searched: RegExp }[] = [
@@ -148,27 +111,7 @@ const pages: { name: string; path: () => string; searched: RegExp }[] = [
   },
 ];
 
-const regimes = testingPostgres()
-  ? [{ name: 'statistics as after an import', prepare: () => store.refreshStatistics() }]
-  : [
-      { name: 'exact statistics', prepare: () => store.refreshStatistics() },
-      {
-        name: 'no statistics',
-        prepare: async () => {
-          await sql`DELETE FROM sqlite_stat1`.execute(store.db);
-          await sql`DELETE FROM sqlite_stat4`.execute(store.db);
-          await sql`ANALYZE sqlite_schema`.execute(store.db);
-        },
-      },
-      {
-        name: 'sampled statistics (analysis_limit = 100)',
-        prepare: async () => {
-          await sql`PRAGMA analysis_limit = 100`.execute(store.db);
-          await sql`ANALYZE`.execute(store.db);
-          await sql`PRAGMA analysis_limit = 1000`.execute(store.db);
-        },
-      },
-    ];
+const regimes = statisticsRegimes(() => store);
 
 describe.each(regimes)('$name', ({ prepare }) => {
   beforeAll(prepare);
@@ -177,12 +120,12 @@ describe.each(regimes)('$name', ({ prepare }) => {
     it.each(pages)('$name: an index walked in the order, nothing sorted', async (page) => {
       const statement = await pageStatement(page.path(), reps.busy.token);
       if (testingPostgres()) {
-        const work = await postgresWork(statement);
+        const work = await postgresWork(store, statement);
         expect(work.read, page.name).toBeLessThanOrEqual(boundedRows);
         expect(work.sorted, page.name).toBeLessThanOrEqual(boundedRows);
         return;
       }
-      expect(await sqlitePlan(statement), page.name).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+      expect(await sqlitePlan(store, statement), page.name).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     });
   });
 
@@ -198,10 +141,10 @@ describe.each(regimes)('$name', ({ prepare }) => {
         // PostgreSQL costs the LIMIT itself and may walk the key (about 50 / share rows) or, at
         // this size, hash the rep's deals against a scan of the 24,000 lines (7 ms): its choice.
         // What it must not do is sort more than the rep's own rows.
-        expect((await postgresWork(statement)).sorted, page.name).toBeLessThanOrEqual(boundedRows);
+        expect((await postgresWork(store, statement)).sorted, page.name).toBeLessThanOrEqual(boundedRows);
         return;
       }
-      expect(await sqlitePlan(statement), page.name).toMatch(page.searched);
+      expect(await sqlitePlan(store, statement), page.name).toMatch(page.searched);
     });
 
     it('a rare word is still searched through its own index', async () => {
@@ -210,10 +153,10 @@ describe.each(regimes)('$name', ({ prepare }) => {
         reps.busy.token,
       );
       if (testingPostgres()) {
-        expect((await postgresWork(statement)).read).toBeLessThanOrEqual(boundedRows);
+        expect((await postgresWork(store, statement)).read).toBeLessThanOrEqual(boundedRows);
         return;
       }
-      expect(await sqlitePlan(statement)).toMatch(/VIRTUAL TABLE/);
+      expect(await sqlitePlan(store, statement)).toMatch(/VIRTUAL TABLE/);
     });
   });
 });

@@ -3,6 +3,7 @@
 // ODataRequestError. Works against our service and the hosted CRM alike.
 import buildQuery, { type QueryOptions } from 'odata-query';
 import { getSettings } from '../lib/settings-store';
+import { directRefusal } from './direct-refusal';
 import { errorFromResponse } from './odata-error';
 
 export type ListOptions<T> = Partial<
@@ -49,18 +50,23 @@ interface RequestOptions {
 
 async function request(url: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
-  const { token } = getSettings();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const settings = getSettings();
+  if (settings.token) headers.Authorization = `Bearer ${settings.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
   if (options.prefer) headers.Prefer = options.prefer;
-  const response = await fetch(url, {
-    method: options.method ?? 'GET',
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: options.signal,
-  });
-  if (!response.ok) throw await errorFromResponse(response);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    throw directRefusal(error, settings);
+  }
+  if (!response.ok) throw directRefusal(await errorFromResponse(response), settings);
   return response;
 }
 

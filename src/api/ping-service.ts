@@ -1,11 +1,10 @@
-// Tries settings before they are saved: lists the pipelines with the given address and token.
-// Another service reached directly from this page (direct mode) can refuse in ways a page sees
-// only as "failed to fetch" (no CORS headers) or a bare 401: those get a plain explanation.
-import { isOwnService } from '../lib/own-service';
+// Tries settings before they are saved: lists the pipelines with the given address and token,
+// its refusals explained as every request's are (direct-refusal.ts).
 import type { Settings } from '../lib/settings-store';
+import { directRefusal } from './direct-refusal';
 import { sets } from './entities';
 import { queryString } from './odata-client';
-import { errorFromResponse, ODataRequestError } from './odata-error';
+import { errorFromResponse } from './odata-error';
 
 export async function pingService(settings: Pick<Settings, 'baseUrl' | 'token'>): Promise<number> {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/${sets.Pipeline}${queryString({ select: ['ID'], top: 100 })}`;
@@ -21,28 +20,4 @@ export async function pingService(settings: Pick<Settings, 'baseUrl' | 'token'>)
   const body = (await response.json()) as { value?: unknown[] };
   if (!Array.isArray(body.value)) throw new Error('This address does not answer like an OData service.');
   return body.value.length;
-}
-
-/** What a refusal by another service means, in words; errors of our own service stay as they are. */
-export function directRefusal(error: unknown, settings: Pick<Settings, 'baseUrl' | 'token'>): unknown {
-  if (isOwnService(settings.baseUrl)) return error;
-  let host = settings.baseUrl;
-  try {
-    host = new URL(settings.baseUrl).host;
-  } catch {
-    // not an address: shown as typed
-  }
-  if (error instanceof TypeError) {
-    return new Error(
-      `${host} did not let this page read its answer: it does not allow requests from another site (no CORS headers), or it cannot be reached. Such a service can be used through Dealdeck's server instead (proxy mode: UPSTREAM_URL).`,
-    );
-  }
-  if (error instanceof ODataRequestError && error.status === 401) {
-    return new ODataRequestError(
-      401,
-      error.code,
-      `${host} refused ${settings.token ? 'the token (401): check it, or get a new one' : 'the request (401): it needs a bearer token'}.`,
-    );
-  }
-  return error;
 }

@@ -8,7 +8,6 @@ import { SignInPage } from '../account/components/SignInPage';
 import type { PipelineOption } from '../api/lookup-queries';
 import { describeError } from '../api/odata-error';
 import type { Person } from '../api/person';
-import { directRefusal } from '../api/ping-service';
 import { capabilitiesQuery } from '../api/service-capabilities';
 import { useSession } from '../api/session-query';
 import { Board } from '../board/components/Board';
@@ -220,12 +219,11 @@ function ForecastScreen() {
 /** The screen of the pipeline on show, once the pipelines are loaded; their error or absence otherwise. */
 function WithPipeline({ children }: { children: (selected: PipelineOption) => ReactNode }) {
   const { pipelines, selected } = useSelectedPipeline();
-  const settings = useSettings();
   if (pipelines.isError) {
     return (
       <div className="p-6">
         <ErrorState
-          message={`The pipelines could not be loaded. ${describeError(directRefusal(pipelines.error, settings))}`}
+          message={`The pipelines could not be loaded. ${describeError(pipelines.error)}`}
           onRetry={() => pipelines.refetch()}
         />
       </div>

@@ -1,4 +1,14 @@
-import { card, column, dragTo, expect, openBoardFor, startDrag, test, totals } from './support/fixtures';
+import {
+  card,
+  column,
+  dragTo,
+  expect,
+  openBoardFor,
+  patchOf,
+  startDrag,
+  test,
+  totals,
+} from './support/fixtures';
 
 test('the board loads the pipeline with a column per phase and the demo cards', async ({ page, board }) => {
   await page.goto('/');
@@ -24,9 +34,7 @@ test('a card dragged by pointer lands in the new phase, checked through the API'
 }) => {
   const opportunity = await createOpportunity('Lead');
   await openBoardFor(page, board.pipelineId, opportunity.Subject);
-  const saved = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const saved = patchOf(page, opportunity.ID);
 
   // the board shows only this opportunity, so the totals are its own: 12,000 at Lead's 10%
   await expect(totals(page, 'Lead')).toContainText('1 opportunities€12,000weighted €1,200');
@@ -58,9 +66,7 @@ test('a card dragged by pointer lands in the new phase, checked through the API'
 test('a card dragged by keyboard lands in the new phase', async ({ page, api, board, createOpportunity }) => {
   const opportunity = await createOpportunity('Lead');
   await openBoardFor(page, board.pipelineId, opportunity.Subject);
-  const saved = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const saved = patchOf(page, opportunity.ID);
   await card(page, opportunity.Subject).focus();
   await page.keyboard.press('Space');
   // dnd-kit's live region tells a screen reader where the card is
@@ -89,7 +95,7 @@ test('reordering within a column writes a SortIndex between the neighbours', asy
   await createOpportunity('Lead', { Subject: `${tag} B`, SortIndex: 2 });
   const third = await createOpportunity('Lead', { Subject: `${tag} C`, SortIndex: 3 });
   await openBoardFor(page, board.pipelineId, tag, third.Subject);
-  const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(third.ID));
+  const saved = patchOf(page, third.ID);
   const source = card(page, third.Subject);
   const target = card(page, first.Subject);
   await dragTo(page, source, target, 'top');
@@ -134,9 +140,7 @@ test('a move of a record someone else changed is refused (412), refetched and ex
   await openBoardFor(page, board.pipelineId, opportunity.Subject);
   await expect(page.getByText('Updates every 30 s')).toBeVisible();
   await api.patch('Activity_SalesOpportunity', opportunity.ID, { EstimatedAmount: 99_000 });
-  const refused = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const refused = patchOf(page, opportunity.ID);
   await dragTo(page, card(page, opportunity.Subject), column(page, 'Qualified'));
   expect((await refused).status()).toBe(412);
   await expect(page.getByRole('alert')).toContainText('Someone else changed');
@@ -170,9 +174,7 @@ test('dropping on Lost asks for the reason and competitor; Cancel leaves the car
   await expect(dialog.getByLabel('Lost to competitor').locator('option')).not.toHaveCount(1);
   await dialog.getByLabel('Lost to competitor').selectOption({ index: 1 });
   await page.screenshot({ path: 'test-results/screenshots/lost-dialog.png' });
-  const saved = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const saved = patchOf(page, opportunity.ID);
   await dialog.getByRole('button', { name: 'Mark as lost' }).click();
   expect((await saved).status()).toBe(200);
   await expect(card(column(page, 'Lost'), opportunity.Subject)).toBeVisible();

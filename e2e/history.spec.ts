@@ -2,7 +2,7 @@
 // the board shows as "<from> → <to>" with the mover's name, a save in the drawer appears at once,
 // and the drawer with its history passes axe.
 import AxeBuilder from '@axe-core/playwright';
-import { card, column, dragTo, expect, openBoardFor, test } from './support/fixtures';
+import { card, column, dragTo, expect, openBoardFor, patchOf, test } from './support/fixtures';
 
 test('a card moved on the board shows in the drawer’s history with who moved it', async ({
   page,
@@ -14,9 +14,7 @@ test('a card moved on the board shows in the drawer’s history with who moved i
   const to = board.phase('Negotiation').Name;
   const opportunity = await createOpportunity('Proposal');
   await openBoardFor(page, board.pipelineId, opportunity.Subject);
-  const saved = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const saved = patchOf(page, opportunity.ID);
   await dragTo(page, card(page, opportunity.Subject), column(page, to));
   expect((await saved).status()).toBe(200);
   await card(column(page, to), opportunity.Subject).click();

@@ -1,8 +1,24 @@
 // The live board: what one person does shows on another's board within a second, through
 // Dealdeck's change stream (GET /v1/changes).
 import type { Browser, Page } from '@playwright/test';
-import { card, column, dragTo, expect, openBoardFor, startDrag, test, totals } from './support/fixtures';
+import {
+  card,
+  column,
+  dragTo,
+  expect,
+  openBoardFor,
+  patchOf,
+  startDrag,
+  test,
+  totals,
+} from './support/fixtures';
 import { storageStateOf } from './support/people';
+
+/** The board on these cards, once it hears the change stream ('Live'). */
+async function openLiveBoard(page: Page, pipelineId: string, search: string, subject = search) {
+  await openBoardFor(page, pipelineId, search, subject);
+  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+}
 
 /** A second person's board (a rep's), in a browser context of its own. */
 async function repBoard(
@@ -13,8 +29,7 @@ async function repBoard(
 ): Promise<Page> {
   const context = await browser.newContext({ storageState: storageStateOf('repA') });
   const page = await context.newPage();
-  await openBoardFor(page, pipelineId, search, subject);
-  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+  await openLiveBoard(page, pipelineId, search, subject);
   return page;
 }
 
@@ -25,14 +40,11 @@ test('a drag on one board shows on another within a second', async ({
   createOpportunity,
 }) => {
   const opportunity = await createOpportunity('Lead');
-  await openBoardFor(page, board.pipelineId, opportunity.Subject);
-  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+  await openLiveBoard(page, board.pipelineId, opportunity.Subject);
   const other = await repBoard(browser, board.pipelineId, opportunity.Subject);
   await expect(totals(other, 'Lead')).toContainText('1 opportunities');
 
-  const saved = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const saved = patchOf(page, opportunity.ID);
   await dragTo(page, card(page, opportunity.Subject), column(page, 'Qualified'));
   expect((await saved).status()).toBe(200);
 
@@ -56,8 +68,7 @@ test('writes through the API show on the board: an edit, a move, a new deal, a d
   const opportunity = await createOpportunity('Lead');
   // the search matches the new deal below too
   const search = opportunity.Subject;
-  await openBoardFor(page, board.pipelineId, search, opportunity.Subject);
-  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
+  await openLiveBoard(page, board.pipelineId, search, opportunity.Subject);
 
   await api.patch('Activity_SalesOpportunity', opportunity.ID, { EstimatedAmount: 34_000 });
   await expect(card(page, opportunity.Subject)).toContainText('34,000', { timeout: 1000 });
@@ -92,9 +103,8 @@ test('a change to the card being dragged waits for the drop, which is then refus
   // a second card on the board, changed after the dragged one: once its change shows, the
   // dragged card's change (earlier in the stream) has reached the board too
   const witness = await createOpportunity('Negotiation', { Subject: `${opportunity.Subject} witness` });
-  await openBoardFor(page, board.pipelineId, opportunity.Subject);
+  await openLiveBoard(page, board.pipelineId, opportunity.Subject);
   await expect(card(page, witness.Subject)).toBeVisible();
-  await expect(page.getByRole('status', { name: /^Live/ })).toBeVisible();
   const source = card(column(page, 'Lead'), opportunity.Subject);
   const target = column(page, 'Qualified');
   const drag = await startDrag(page, source, target);
@@ -110,9 +120,7 @@ test('a change to the card being dragged waits for the drop, which is then refus
   await expect(card(column(page, board.phase('Proposal').Name), opportunity.Subject)).toHaveCount(0);
   await expect(source).toBeAttached();
 
-  const refused = page.waitForResponse(
-    (r) => r.request().method() === 'PATCH' && r.url().includes(opportunity.ID),
-  );
+  const refused = patchOf(page, opportunity.ID);
   await drag.drop();
   expect((await refused).status()).toBe(412);
   await expect(page.getByRole('alert')).toContainText('Someone else changed');

@@ -1,7 +1,7 @@
 // People and their rights in the browser: signing in and out, another rep's locked card, "My
 // deals", personal tokens, the header on a phone, and an admin inviting someone.
 import type { Page } from '@playwright/test';
-import { card, column, dragTo, expect, openBoardFor, test } from './support/fixtures';
+import { card, column, dragTo, expect, openBoardFor, patchOf, startDrag, test } from './support/fixtures';
 import { e2ePeople, type PersonKey, passwordOf, storageStateOf } from './support/people';
 
 const signedOut = { cookies: [], origins: [] };
@@ -72,13 +72,9 @@ test.describe('as a rep', () => {
     );
 
     // a pointer drag picks nothing up
-    const from = (await locked.boundingBox())!;
-    const to = (await column(page, 'Qualified').boundingBox())!;
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(to.x + to.width / 2, to.y + 200, { steps: 12 });
+    const drag = await startDrag(page, locked, column(page, 'Qualified'));
     await expect(column(page, 'Qualified')).not.toHaveClass(/ring-indigo-400/);
-    await page.mouse.up();
+    await drag.drop();
     // nor does the keyboard; it says why
     await locked.focus();
     await page.keyboard.press('Space');
@@ -107,7 +103,7 @@ test.describe('as a rep', () => {
     const mine = await createOpportunity('Lead', { SalesRepresentative: { ID: people.repA.employeeId } });
     await openBoardFor(page, board.pipelineId, mine.Subject);
     await expect(card(page, mine.Subject)).not.toContainText("'s deal");
-    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(mine.ID));
+    const saved = patchOf(page, mine.ID);
     await dragTo(page, card(page, mine.Subject), column(page, 'Qualified'));
     expect((await saved).status()).toBe(200);
     await expect(card(column(page, 'Qualified'), mine.Subject)).toBeVisible();

@@ -4,7 +4,7 @@
 // dashboard it built. A person signs in to Dealdeck, drags a card, and the move lands upstream;
 // the CRM's token never reaches the page.
 import { type Request, test } from '@playwright/test';
-import { card, column, dragTo, expect } from './support/fixtures';
+import { card, column, dragTo, expect, patchOf } from './support/fixtures';
 import { proxyingDealdeck } from './support/proxying-dealdeck';
 
 // signed in to the proxying Dealdeck below, not to the run's own server
@@ -38,7 +38,7 @@ test('a card dragged on the proxied board moves upstream, and the CRM token stay
   // the CRM has no change stream: the board says it refreshes instead
   await expect(page.getByRole('status').filter({ hasText: 'Updates every 30 s' })).toBeVisible();
 
-  const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(deal.ID));
+  const saved = patchOf(page, deal.ID);
   await dragTo(page, card(page, subject), column(page, 'Qualified'));
   await expect(card(column(page, 'Qualified'), subject)).toBeVisible();
   const answer = await saved;

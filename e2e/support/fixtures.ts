@@ -73,6 +73,10 @@ export async function openBoardFor(page: Page, pipelineId: string, search: strin
   await expect(card(page, subject)).toBeVisible();
 }
 
+/** The answer to the next PATCH of a record: what the board's drop or the drawer's save wrote. */
+export const patchOf = (page: Page, id: string) =>
+  page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(id));
+
 /**
  * Picks a card up and holds it over a target, in small steps as a hand would (dnd-kit needs the
  * intermediate moves); `drop` lets go. `over` is where on the target: near its bottom (a column's

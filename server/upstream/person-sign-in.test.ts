@@ -4,24 +4,18 @@
 // own account; their requests then reach the CRM with their own token (the front's token
 // introspection names its `sub`), renewed before it expires and after a refusal, and a
 // connection the CRM ends asks them to connect again.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionCookie } from '../people/authenticate.ts';
 import { createAccessToken, startSession } from '../people/credentials.ts';
 import { addPerson } from '../people/people.ts';
 import { authorizeAtProvider, TestBrowser } from '../test-support/oidc-provider.ts';
-import { createTestDatabase } from '../test-support/test-database.ts';
 import { addTestPerson, type TestPerson } from '../test-support/test-people.ts';
 import { withTestService } from '../test-support/test-service.ts';
 import { PersonGrants } from './person-grants.ts';
-import { startTestUpstream, type TestUpstream } from './test-upstream.ts';
+import { startTestCrm } from './test-crm.ts';
 import { upstreamConnectFlowTable, upstreamGrantTable } from './upstream-grant-schema.ts';
 
-const crmDatabase = await createTestDatabase();
-const crm: TestUpstream = await startTestUpstream({ databaseUrl: crmDatabase.url });
-afterAll(async () => {
-  await crm.close();
-  await crmDatabase.drop();
-});
+const crm = await startTestCrm();
 
 /** Dealdeck's clock for the tokens it holds: moved forward to let a token come due. */
 let clock = Date.now();

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSession } from '../people/credentials.ts';
 import { addPerson } from '../people/people.ts';
 import { type RunningServer, startServer } from '../start-server.ts';
-import { createTestDatabase } from '../test-support/test-database.ts';
 import { addTestPerson } from '../test-support/test-people.ts';
 import {
   type ApiResponse,
@@ -17,15 +16,10 @@ import {
   type TestService,
   withTestService,
 } from '../test-support/test-service.ts';
-import { startTestUpstream, type TestUpstream } from './test-upstream.ts';
+import { startTestCrm } from './test-crm.ts';
 import type { UpstreamSettings } from './upstream-settings.ts';
 
-const crmDatabase = await createTestDatabase();
-const crm: TestUpstream = await startTestUpstream({ databaseUrl: crmDatabase.url });
-afterAll(async () => {
-  await crm.close();
-  await crmDatabase.drop();
-});
+const crm = await startTestCrm();
 
 /** Dealdeck's clock for the token it holds: moved forward to let the token come due. */
 let clock = Date.now();

@@ -5,7 +5,7 @@ import type { Person } from '../../api/person';
 import { authKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
 import { createTestClient, renderWithClient } from '../../test/render-with-client';
-import { sanneEmployee, tom, tomEmployee } from '../../test/test-people';
+import { sanneEmployee, tom } from '../../test/test-people';
 import { FilterBar } from './FilterBar';
 
 afterEach(() => vi.unstubAllGlobals());

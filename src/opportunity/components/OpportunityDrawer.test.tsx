@@ -1,7 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Person } from '../../api/person';
 import { authKeys } from '../../api/query-keys';
 import { fakeService } from '../../test/fake-service';
 import { createTestClient, renderWithClient } from '../../test/render-with-client';
